@@ -1,0 +1,69 @@
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+
+from .fields import EncryptedJSONField, SealedCredentials
+from .kinds import SPECS, ProviderKind
+
+name_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$",
+    "Use letters, digits, dots, dashes and underscores (it is typed on the command line).",
+)
+
+
+class ProviderAccount(models.Model):
+    """One set of credentials for one provider; the mirror is kept per account."""
+
+    name = models.CharField(max_length=100, unique=True, validators=[name_validator])
+    kind = models.CharField(max_length=16, choices=ProviderKind.choices)
+    base_url = models.URLField(
+        blank=True, help_text="The provider's server URL. Leave empty for the documented default."
+    )
+    token_url = models.URLField(
+        blank=True,
+        help_text="OAuth2 token URL (Swan and Stora). Leave empty for the documented default.",
+    )
+    credentials = EncryptedJSONField(default=dict, editable=False)
+    is_active = models.BooleanField("active", default=True)
+    sync_interval = models.DurationField(
+        default=timedelta(minutes=15),
+        validators=[MinValueValidator(timedelta(minutes=1))],
+        help_text="How often scheduled syncing runs for this account (HH:MM:SS).",
+    )
+    # Opaque to people: where the last sync stopped, so the next one resumes.
+    sync_checkpoint = models.JSONField(default=dict, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        """Fill the kind's default URLs and refuse a token URL where the kind has none."""
+        spec = SPECS.get(self.kind)
+        if spec is None:
+            return
+        if not self.base_url:
+            self.base_url = spec.base_url
+        if spec.token_url is None:
+            if self.token_url:
+                raise ValidationError(
+                    {"token_url": f"{self.get_kind_display()} does not use a token URL."}
+                )
+        elif not self.token_url:
+            self.token_url = spec.token_url
+
+    @property
+    def credentials_readable(self) -> bool:
+        return not isinstance(self.credentials, SealedCredentials)
+
+    def credential_keys_set(self) -> list[str]:
+        """Names of the credential keys that hold a value (never the values)."""
+        if not self.credentials_readable:
+            return []
+        return sorted(k for k, v in self.credentials.items() if v)

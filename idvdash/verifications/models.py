@@ -1,0 +1,126 @@
+from django.conf import settings
+from django.db import models
+
+from idvdash.providers.kinds import ProviderKind
+from idvdash.providers.models import ProviderAccount
+
+
+class Outcome(models.TextChoices):
+    """The shared vocabulary every provider status maps to (providers/CONTRACTS.md)."""
+
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
+    SUSPECTED = "suspected", "Suspected"
+    IN_REVIEW = "in_review", "In review"
+    PENDING = "pending", "Pending"
+    EXPIRED = "expired", "Expired"
+    CANCELLED = "cancelled", "Cancelled"
+    DELETED = "deleted", "Deleted"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class Verification(models.Model):
+    """One provider verification, as last mirrored. Written only by the sync service."""
+
+    account = models.ForeignKey(
+        ProviderAccount, on_delete=models.PROTECT, related_name="verifications"
+    )
+    # The account's kind, copied so provider filters walk one index without a join.
+    provider = models.CharField(max_length=16, choices=ProviderKind.choices)
+    external_id = models.CharField(max_length=255)
+    # The provider's client / contact / applicant / user id: one person across providers.
+    subject_ref = models.CharField(max_length=255, blank=True, db_index=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.UNKNOWN)
+    raw_status = models.CharField(max_length=64, blank=True)
+    suspected = models.BooleanField(default=False)
+    reason_codes = models.JSONField(default=list, blank=True)
+    # Swan: {"expert": {"status", "reasons", "expiredAt"}, "qes": {...}, "pvid": {...}}.
+    levels = models.JSONField(default=dict, blank=True)
+    process = models.CharField(max_length=64, blank=True)
+    provider_created_at = models.DateTimeField()
+    # Never null: the provider's update time, else its creation time.
+    provider_updated_at = models.DateTimeField()
+    first_seen_at = models.DateTimeField(auto_now_add=True)
+    last_synced_at = models.DateTimeField()
+    # The last sync that saw the row at the provider; older than last_synced_at
+    # of its account means the provider no longer lists it.
+    last_seen_at = models.DateTimeField()
+    raw = models.JSONField(default=dict)
+    detail = models.JSONField(null=True, blank=True)
+    detail_fetched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "external_id"], name="verification_unique_per_account"
+            ),
+        ]
+        indexes = [
+            # Every list ordering ends on id, so keyset pages are stable.
+            models.Index(fields=["-provider_updated_at", "-id"], name="verif_updated"),
+            models.Index(fields=["-provider_created_at", "-id"], name="verif_created"),
+            models.Index(fields=["provider", "-provider_updated_at", "-id"], name="verif_prov_upd"),
+            models.Index(fields=["account", "-provider_updated_at", "-id"], name="verif_acct_upd"),
+            models.Index(fields=["outcome", "-provider_updated_at", "-id"], name="verif_outc_upd"),
+            models.Index(
+                fields=["suspected", "-provider_updated_at", "-id"], name="verif_susp_upd"
+            ),
+            models.Index(fields=["external_id"], name="verif_external_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_provider_display()} {self.external_id}"
+
+
+class SyncRun(models.Model):
+    """One attempt to bring an account's mirror up to date."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    account = models.ForeignKey(ProviderAccount, on_delete=models.CASCADE, related_name="sync_runs")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
+    trigger = models.CharField(max_length=32, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    pages = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    queued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-queued_at", "-id"]
+        indexes = [models.Index(fields=["account", "-queued_at"], name="syncrun_account_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.state} {self.queued_at:%Y-%m-%d %H:%M}"
+
+
+class AccessEvent(models.Model):
+    """Audit: who looked at what, and when. Holds no personal data of the subject."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Viewed detail"
+        FULL_STATUS = "full_status", "Fetched live status"
+        DATA = "data", "Fetched document data"
+        FILES = "files", "Fetched file links"
+        EXPORT = "export", "Exported list"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    verification = models.ForeignKey(
+        Verification, null=True, blank=True, on_delete=models.PROTECT, related_name="access_events"
+    )
+    action = models.CharField(max_length=16, choices=Action.choices)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    rows = models.PositiveIntegerField(null=True, blank=True, help_text="Rows in an export.")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.action} {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,47 @@
+import pytest
+from django.contrib.auth.models import Group
+
+pytest_plugins = ["tests.plugins.sandbox"]
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def make_user(django_user_model):
+    def make(username: str, *, reviewer: bool = False, staff: bool = False, **extra):
+        user = django_user_model.objects.create_user(
+            username=username, password=PASSWORD, is_staff=staff, is_superuser=staff, **extra
+        )
+        if reviewer:
+            user.groups.add(Group.objects.get(name="Reviewers"))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def reviewer(make_user):
+    return make_user("rita", reviewer=True)
+
+
+@pytest.fixture
+def other_user(make_user):
+    """Signed in, but in no group: no access to verifications."""
+    return make_user("otto")
+
+
+@pytest.fixture
+def admin_user(make_user):
+    return make_user("ada", staff=True)
+
+
+@pytest.fixture
+def reviewer_client(client, reviewer):
+    client.force_login(reviewer)
+    return client
+
+
+@pytest.fixture
+def admin_client_(client, admin_user):
+    client.force_login(admin_user)
+    return client

@@ -1,0 +1,147 @@
+import pytest
+from django.urls import reverse
+
+from idvdash.providers.models import ProviderAccount
+from tests.providers.factories import CANARY, ProviderAccountFactory
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = reverse("admin:providers_provideraccount_add")
+
+
+def form_data(**overrides):
+    data = {
+        "name": "new-account",
+        "kind": "swan",
+        "base_url": "",
+        "token_url": "",
+        "is_active": "on",
+        "sync_interval": "00:15:00",
+    }
+    data.update(overrides)
+    return data
+
+
+def all_secrets():
+    return [secret for creds in CANARY.values() for secret in creds.values()]
+
+
+def test_admin_pages_never_show_a_stored_secret(admin_client_):
+    accounts = [ProviderAccountFactory(kind=kind) for kind in CANARY]
+    urls = [reverse("admin:providers_provideraccount_changelist"), ADD_URL]
+    for account in accounts:
+        for view in ("change", "history", "delete"):
+            urls.append(reverse(f"admin:providers_provideraccount_{view}", args=[account.pk]))
+
+    for url in urls:
+        html = admin_client_.get(url).content.decode()
+        for secret in all_secrets():
+            assert secret not in html, url
+
+
+def test_change_page_lists_which_keys_are_set(admin_client_):
+    account = ProviderAccountFactory(kind="idenfy")
+
+    html = admin_client_.get(
+        reverse("admin:providers_provideraccount_change", args=[account.pk])
+    ).content.decode()
+
+    assert "api_key, api_secret" in html
+
+
+def test_add_account_with_credentials_and_kind_defaults(admin_client_):
+    response = admin_client_.post(
+        ADD_URL,
+        form_data(credential_client_id="cid-1", credential_client_secret="secret-1"),
+    )
+
+    assert response.status_code == 302
+    account = ProviderAccount.objects.get(name="new-account")
+    assert account.credentials == {"client_id": "cid-1", "client_secret": "secret-1"}
+    assert account.base_url == "https://api.swan.io/live-partner/graphql"
+    assert account.token_url == "https://oauth.swan.io/oauth2/token"
+
+
+def test_empty_inputs_keep_stored_values_and_filled_ones_replace_them(admin_client_):
+    account = ProviderAccountFactory(kind="swan", name="keep")
+    url = reverse("admin:providers_provideraccount_change", args=[account.pk])
+
+    response = admin_client_.post(url, form_data(name="keep", credential_client_secret="rotated"))
+
+    assert response.status_code == 302
+    account.refresh_from_db()
+    assert account.credentials == {
+        "client_id": CANARY["swan"]["client_id"],
+        "client_secret": "rotated",
+    }
+
+
+def test_an_optional_key_can_be_removed(admin_client_):
+    account = ProviderAccountFactory(
+        kind="equals", credentials={"api_key": "k", "webhook_secret": "w"}
+    )
+    url = reverse("admin:providers_provideraccount_change", args=[account.pk])
+
+    admin_client_.post(
+        url, form_data(name=account.name, kind="equals", clear_credentials="webhook_secret")
+    )
+
+    account.refresh_from_db()
+    assert account.credentials == {"api_key": "k"}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"kind": "idenfy", "credential_api_key": "k"}, "required: api_key + api_secret"),
+        (
+            {"kind": "equals", "credential_api_key": "k", "credential_client_id": "c"},
+            "Equals Money does not use client_id",
+        ),
+        (
+            {"kind": "stora", "credential_client_id": "c"},
+            "access_token or client_id + client_secret",
+        ),
+        (
+            {"kind": "equals", "credential_api_key": "k", "token_url": "https://x.test/t"},
+            "does not use a token URL",
+        ),
+    ],
+)
+def test_missing_or_foreign_credential_keys_are_form_errors(admin_client_, overrides, message):
+    response = admin_client_.post(ADD_URL, form_data(**overrides))
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not ProviderAccount.objects.exists()
+
+
+def test_posted_secrets_are_not_echoed_back_on_a_form_error(admin_client_):
+    response = admin_client_.post(
+        ADD_URL, form_data(kind="idenfy", credential_api_key="typed-secret-123")
+    )
+
+    assert response.status_code == 200
+    assert "typed-secret-123" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("admin:index"),
+        reverse("admin:login"),
+        reverse("admin:providers_provideraccount_changelist"),
+        reverse("admin:providers_provideraccount_add"),
+        reverse("admin:providers_provideraccount_change", args=[1]),
+    ],
+)
+@pytest.mark.parametrize("user_fixture", ["reviewer", "other_user"])
+def test_signed_in_non_staff_get_403_from_the_admin(client, request, url, user_fixture):
+    ProviderAccountFactory(pk=1)
+    client.force_login(request.getfixturevalue(user_fixture))
+
+    response = client.get(url)
+
+    assert response.status_code == 403
+    for secret in all_secrets():
+        assert secret not in response.content.decode()

@@ -1,0 +1,14 @@
+"""Test-only overrides; everything else comes from idvdash.settings."""
+
+from idvdash.settings import *  # noqa: F403
+from idvdash.settings import STORAGES
+
+# Tests render templates without collectstatic.
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Serve static files from the finders, as in development (no collectstatic in tests).
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
