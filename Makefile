@@ -41,6 +41,7 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-lock:
-	$(PYTHON) -m uv pip compile pyproject.toml --universal --python-version 3.12 --generate-hashes --no-header -q -o requirements/base.txt
-	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --universal --python-version 3.12 --generate-hashes --no-header -q -o requirements/dev.txt
+lock: install
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+	$(BIN)/python -m uv pip compile pyproject.toml --universal --python-version 3.12 --generate-hashes --no-header -q -o requirements/base.txt
+	$(BIN)/python -m uv pip compile pyproject.toml --extra dev --universal --python-version 3.12 --generate-hashes --no-header -q -o requirements/dev.txt

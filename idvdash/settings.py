@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks_db",
     "idvdash.core",
     "idvdash.providers",
     "idvdash.verifications",
@@ -162,6 +163,19 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# Background work (syncs) goes through Django's tasks framework on a database
+# queue; `manage.py db_worker` runs it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Provider HTTP calls: bounded retries (connection errors, 429, 5xx) with
+# exponential backoff and jitter; Retry-After is honoured up to 60 s.
+PROVIDER_HTTP = {
+    "RETRIES": env.int("PROVIDER_HTTP_RETRIES", default=3),
+    "BACKOFF": env.float("PROVIDER_HTTP_BACKOFF", default=0.5),
+    "CONNECT_TIMEOUT": env.float("PROVIDER_CONNECT_TIMEOUT", default=5.0),
+    "READ_TIMEOUT": env.float("PROVIDER_READ_TIMEOUT", default=30.0),
 }
 
 # Sessions: an idle reviewer is logged out; a session never outlives a working day.

@@ -12,3 +12,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Serve static files from the finders, as in development (no collectstatic in tests).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Same retries as production, without the waiting.
+PROVIDER_HTTP = {"RETRIES": 3, "BACKOFF": 0.01, "CONNECT_TIMEOUT": 2.0, "READ_TIMEOUT": 5.0}

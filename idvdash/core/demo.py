@@ -6,6 +6,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from idvdash.providers.models import ProviderAccount
+from idvdash.providers.services import set_account
+
 REVIEWERS_GROUP = "Reviewers"
 
 
@@ -37,3 +40,30 @@ def ensure_demo_users() -> tuple[DemoLogin, ...]:
         if not is_admin:
             user.groups.add(reviewers)
     return DEMO_LOGINS
+
+
+# Paths under the sandbox root, per kind: (base_url path, token_url path).
+SANDBOX_PATHS = {
+    "idenfy": ("/idenfy", ""),
+    "equals": ("/equals/v2", ""),
+    "swan": ("/swan/graphql", "/swan/oauth2/token"),
+    "stora": ("/stora", "/stora/oauth2/token"),
+}
+
+
+def ensure_demo_accounts(*, sandbox_root: str) -> list[ProviderAccount]:
+    """Create or update one demo account per provider, pointing at the sandbox."""
+    from idvdash.sandbox.credentials import SANDBOX_CREDENTIALS
+
+    root = sandbox_root.rstrip("/")
+    accounts = []
+    for kind, (base_path, token_path) in SANDBOX_PATHS.items():
+        account, _ = set_account(
+            name=f"{kind}-demo",
+            kind=kind,
+            credentials=dict(SANDBOX_CREDENTIALS[kind]),
+            base_url=root + base_path,
+            token_url=root + token_path if token_path else "",
+        )
+        accounts.append(account)
+    return accounts

@@ -1,6 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from .clients.base import ProviderError
+from .clients.registry import client_for
 from .forms import ALL_CREDENTIAL_KEYS, ProviderAccountAdminForm
 from .models import ProviderAccount
 
@@ -12,6 +15,7 @@ class ProviderAccountAdmin(admin.ModelAdmin):
     list_filter = ["kind", "is_active"]
     search_fields = ["name"]
     readonly_fields = ["credentials_set", "created_at", "updated_at"]
+    actions = ["test_connection"]
 
     def get_fieldsets(self, request: HttpRequest, obj: ProviderAccount | None = None) -> list:
         credential_fields = [f"credential_{key}" for key in ALL_CREDENTIAL_KEYS]
@@ -35,3 +39,17 @@ class ProviderAccountAdmin(admin.ModelAdmin):
         if not obj.credentials_readable:
             return "Unreadable with the configured keys: enter them again"
         return ", ".join(obj.credential_keys_set()) or "none"
+
+    @admin.action(description="Test connection to the provider")
+    def test_connection(self, request: HttpRequest, queryset: QuerySet[ProviderAccount]) -> None:
+        for account in queryset:
+            try:
+                client = client_for(account)
+                try:
+                    result = client.check_connection()
+                finally:
+                    client.close()
+            except ProviderError as err:
+                self.message_user(request, f"{account.name}: {err}", messages.ERROR)
+            else:
+                self.message_user(request, f"{account.name}: {result}", messages.SUCCESS)

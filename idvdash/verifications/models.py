@@ -32,6 +32,9 @@ class Verification(models.Model):
     subject_ref = models.CharField(max_length=255, blank=True, db_index=True)
     outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.UNKNOWN)
     raw_status = models.CharField(max_length=64, blank=True)
+    # The last approved / declined / suspected outcome the row had, so a decision
+    # stays visible after the provider deletes or archives the verification.
+    decisive_outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
     suspected = models.BooleanField(default=False)
     reason_codes = models.JSONField(default=list, blank=True)
     # Swan: {"expert": {"status", "reasons", "expiredAt"}, "qes": {...}, "pvid": {...}}.
@@ -46,6 +49,9 @@ class Verification(models.Model):
     # of its account means the provider no longer lists it.
     last_seen_at = models.DateTimeField()
     raw = models.JSONField(default=dict)
+    # sha256 of the normalised fields: a full scan finds unchanged rows without
+    # loading their payloads.
+    fingerprint = models.CharField(max_length=64, blank=True)
     detail = models.JSONField(null=True, blank=True)
     detail_fetched_at = models.DateTimeField(null=True, blank=True)
 
@@ -86,19 +92,44 @@ class SyncRun(models.Model):
     trigger = models.CharField(max_length=32, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Written after every page; a running sync without one for a while has died.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     pages = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
+    # Rows the provider no longer lists (after a complete full scan).
+    missing = models.PositiveIntegerField(default=0)
+    resumed = models.BooleanField(default=False, help_text="Continued an interrupted sync.")
     error = models.TextField(blank=True)
     queued_at = models.DateTimeField(auto_now_add=True)
+
+    ACTIVE_STATES = (State.QUEUED, State.RUNNING)
 
     class Meta:
         ordering = ["-queued_at", "-id"]
         indexes = [models.Index(fields=["account", "-queued_at"], name="syncrun_account_recent")]
+        constraints = [
+            # One sync per account at a time, enforced by the database itself.
+            models.UniqueConstraint(
+                fields=["account"],
+                condition=models.Q(state__in=["queued", "running"]),
+                name="syncrun_one_active_per_account",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.account} {self.state} {self.queued_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in self.ACTIVE_STATES
+
+    @property
+    def duration(self):
+        if self.started_at and self.finished_at:
+            return self.finished_at - self.started_at
+        return None
 
 
 class AccessEvent(models.Model):

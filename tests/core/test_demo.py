@@ -1,32 +1,20 @@
-import io
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import authenticate
-from django.core.management import call_command
-from django.core.management.base import CommandError
 
-from idvdash.core.demo import DEMO_LOGINS
+from idvdash.core.demo import DEMO_LOGINS, ensure_demo_users
 
-pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(autouse=True)
-def _debug_on(settings):
-    settings.DEBUG = True
-
-
-def test_demo_prints_logins_that_work():
-    out = io.StringIO()
-
-    call_command("demo", "--no-serve", stdout=out)
-
-    for login in DEMO_LOGINS:
-        assert f"{login.username} / {login.password}" in out.getvalue()
-        assert authenticate(username=login.username, password=login.password) is not None
-
-
-def test_demo_reviewer_may_review_and_is_not_staff():
-    call_command("demo", "--no-serve", stdout=io.StringIO())
+@pytest.mark.django_db
+def test_demo_users_have_the_printed_passwords_and_roles():
+    ensure_demo_users()
 
     reviewer = authenticate(username="reviewer", password="idvdash-demo-reviewer")
     admin = authenticate(username="admin", password="idvdash-demo-admin")
@@ -37,15 +25,58 @@ def test_demo_reviewer_may_review_and_is_not_staff():
     assert admin.is_superuser
 
 
-def test_running_the_demo_twice_is_harmless():
-    call_command("demo", "--no-serve", stdout=io.StringIO())
-    call_command("demo", "--no-serve", stdout=io.StringIO())
+@pytest.mark.django_db
+def test_setting_up_demo_users_twice_is_harmless():
+    ensure_demo_users()
+    ensure_demo_users()
 
-    assert authenticate(username="admin", password="idvdash-demo-admin") is not None
+    for login in DEMO_LOGINS:
+        assert authenticate(username=login.username, password=login.password) is not None
 
 
-def test_demo_refuses_to_run_with_debug_off(settings):
-    settings.DEBUG = False
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
-    with pytest.raises(CommandError, match="DEBUG on"):
-        call_command("demo", "--no-serve", stdout=io.StringIO())
+
+def run_demo(tmp_path: Path, *extra: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
+    environment.update(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+        DJANGO_SETTINGS_MODULE="idvdash.settings",
+        **env,
+    )
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "demo", "--no-serve", *extra],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_demo_syncs_four_sandbox_accounts_and_prints_working_logins(tmp_path):
+    result = run_demo(tmp_path, "--sandbox-port", str(free_port()), "--size", "25")
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = result.stdout.splitlines()
+    for name in ("idenfy-demo", "equals-demo", "swan-demo", "stora-demo"):
+        assert any(line.startswith(f"{name}: ok (") for line in lines), result.stdout
+    for login in DEMO_LOGINS:
+        assert f"{login.username} / {login.password}" in result.stdout
+
+
+def test_demo_refuses_to_run_with_debug_off(tmp_path):
+    result = run_demo(
+        tmp_path,
+        DEBUG="false",
+        SECRET_KEY="s" * 60,
+        CREDENTIAL_KEYS="ZGV2ZWxvcG1lbnQtb25seS1rZXktMzItYnl0ZXMhISE=",
+        ALLOWED_HOSTS="x",
+    )
+
+    assert result.returncode != 0
+    assert "The demo is for local use: run it with DEBUG on." in result.stderr

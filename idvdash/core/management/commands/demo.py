@@ -1,25 +1,90 @@
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import requests
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from idvdash.core.demo import ensure_demo_users
+from idvdash.core.demo import ensure_demo_accounts, ensure_demo_users
+from idvdash.verifications import sync
+from idvdash.verifications.management.commands.sync import summary
+from idvdash.verifications.schedule import schedule_due_syncs
+
+MANAGE = str(Path(settings.BASE_DIR) / "manage.py")
 
 
 class Command(BaseCommand):
-    help = "Set up the local demo (database, demo logins) and serve the dashboard."
+    help = (
+        "Run the local demo: the provider sandbox, four demo accounts synced from it, "
+        "a background worker, the scheduler, and the dashboard with printed logins."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--addr", default="127.0.0.1:8000")
-        parser.add_argument("--no-serve", action="store_true", help="Set everything up, then exit.")
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="where to serve the dashboard")
+        parser.add_argument("--sandbox-port", type=int, default=8001)
+        parser.add_argument("--size", type=int, default=300, help="verifications per provider")
+        parser.add_argument("--no-serve", action="store_true", help="set up and sync, then exit")
 
     def handle(self, *args: object, **options: object) -> None:
         if not settings.DEBUG:
             raise CommandError("The demo is for local use: run it with DEBUG on.")
         call_command("migrate", interactive=False, verbosity=0)
         logins = ensure_demo_users()
-        self.stdout.write(self.style.SUCCESS(f"\nidvdash demo: http://{options['addr']}/"))
-        for login in logins:
-            self.stdout.write(f"  {login.username} / {login.password}   ({login.role})")
-        self.stdout.write("")
-        if not options["no_serve"]:
-            call_command("runserver", options["addr"], use_reloader=False)
+        children: list[subprocess.Popen] = []
+        try:
+            root = self._start_sandbox(children, port=options["sandbox_port"], size=options["size"])
+            self.stdout.write(f"Provider sandbox: {root} (size {options['size']} per provider)")
+            for account in ensure_demo_accounts(sandbox_root=root):
+                try:
+                    self.stdout.write(summary(sync.sync_account(account=account, trigger="demo")))
+                except sync.SyncRefused as err:
+                    self.stdout.write(str(err))
+            if not options["no_serve"]:
+                children.append(self._spawn("db_worker", "--interval", "1"))
+                threading.Thread(target=_schedule_forever, daemon=True).start()
+            self.stdout.write(self.style.SUCCESS(f"\nidvdash demo: http://{options['addr']}/"))
+            for login in logins:
+                self.stdout.write(f"  {login.username} / {login.password}   ({login.role})")
+            self.stdout.write("")
+            if not options["no_serve"]:
+                call_command("runserver", options["addr"], use_reloader=False)
+        finally:
+            for child in children:
+                child.terminate()
+            for child in children:
+                child.wait(timeout=10)
+
+    def _spawn(self, *args: str) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, MANAGE, *args])  # noqa: S603
+
+    def _start_sandbox(self, children: list, *, port: int, size: int) -> str:
+        root = f"http://127.0.0.1:{port}"
+        if _healthy(root):
+            raise CommandError(
+                f"Port {port} is already in use; pass --sandbox-port to use another one."
+            )
+        children.append(self._spawn("runsandbox", "--port", str(port), "--size", str(size)))
+        deadline = time.monotonic() + 30
+        while not _healthy(root):
+            if children[-1].poll() is not None or time.monotonic() > deadline:
+                raise CommandError(f"The provider sandbox did not start on port {port}.")
+            time.sleep(0.2)
+        return root
+
+
+def _healthy(root: str) -> bool:
+    try:
+        return requests.get(f"{root}/_control/health", timeout=1).ok
+    except requests.RequestException:
+        return False
+
+
+def _schedule_forever() -> None:
+    """What cron does in production: queue due syncs every minute."""
+    while True:
+        time.sleep(60)
+        schedule_due_syncs()

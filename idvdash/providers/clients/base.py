@@ -1,0 +1,163 @@
+"""What every provider client returns and raises: records, pages, the protocol, errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+EXCERPT_LENGTH = 500
+REDACTED = "[redacted]"
+
+
+@dataclass(frozen=True, slots=True)
+class VerificationRecord:
+    """One verification as a provider lists it, parsed at the boundary."""
+
+    external_id: str
+    subject_ref: str
+    raw_status: str
+    created_at: datetime
+    updated_at: datetime | None
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """Records from one provider page and the checkpoint that resumes after it."""
+
+    records: list[VerificationRecord]
+    checkpoint: dict[str, Any]
+
+
+class VerificationClient(Protocol):
+    kind: str
+    incremental: bool
+
+    def iter_pages(self, *, checkpoint: Mapping[str, Any] | None = None) -> Iterator[Page]: ...
+
+    def enrich(self, record: VerificationRecord) -> VerificationRecord: ...
+
+    def get_detail(self, external_id: str) -> dict[str, Any]: ...
+
+    def check_connection(self) -> str: ...
+
+    def close(self) -> None: ...
+
+
+class ProviderError(Exception):
+    """A provider call failed; str() is one sentence that names the account, never a secret."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        account: str,
+        status: int | None = None,
+        request_id: str | None = None,
+        body: str = "",
+        secrets: Iterable[str] = (),
+    ) -> None:
+        self.account = account
+        self.status = status
+        self.request_id = request_id
+        self.body = redact(body, secrets)[:EXCERPT_LENGTH]
+        self.message = redact(message, secrets)
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ProviderUnavailable(ProviderError):
+    """Network failure, timeout, or 5xx after the retries ran out."""
+
+
+class ProviderAuthError(ProviderError):
+    """Credentials missing, unreadable, or refused (401/403)."""
+
+
+class ProviderRateLimited(ProviderError):
+    """429 after the retries ran out."""
+
+
+class ProviderResponseError(ProviderError):
+    """An answer we cannot use: bad JSON, unexpected shape, GraphQL errors, other 4xx."""
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """Return text with every secret value (of four characters or more) replaced."""
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, REDACTED)
+    return text
+
+
+def parse_timestamp(value: object) -> datetime | None:
+    """Return an aware UTC datetime for an ISO 8601-ish string or Unix seconds, else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        try:
+            return datetime.fromtimestamp(value, tz=UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    if text[-1:] in ("Z", "z"):
+        text = text[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(text)
+        if parsed.tzinfo is None:
+            # Naive provider times (iDenfy full-status) have no documented zone: read as UTC.
+            parsed = parsed.replace(tzinfo=UTC)
+        return parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
+
+
+def format_timestamp(value: datetime) -> str:
+    """Return an ISO 8601 UTC string with a Z suffix (fractions only when present)."""
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def read_credentials(
+    account: ProviderAccountLike, *, provider: str, required: Iterable[Iterable[str]]
+) -> dict[str, str]:
+    """Return the account's credentials; raise ProviderAuthError if unreadable or incomplete.
+
+    required lists the accepted sets of keys (Stora: access_token, or client_id + secret).
+    """
+    try:
+        raw = dict(account.credentials.items())
+    except Exception as err:  # CredentialsUnreadable, or anything that is not a mapping
+        raise ProviderAuthError(
+            f"{provider} account '{account.name}' has credentials that cannot be read; "
+            "enter them again.",
+            account=account.name,
+        ) from err
+    values = {k: v.strip() for k, v in raw.items() if isinstance(k, str) and isinstance(v, str)}
+    present = {k for k, v in values.items() if v}
+    options = [tuple(option) for option in required]
+    if not any(set(option) <= present for option in options):
+        wanted = " or ".join(" + ".join(option) for option in options)
+        raise ProviderAuthError(
+            f"{provider} account '{account.name}' is missing credentials (needs {wanted}).",
+            account=account.name,
+        )
+    return values
+
+
+class ProviderAccountLike(Protocol):
+    name: str
+    kind: str
+    base_url: str
+    token_url: str
+    credentials: Any
+
+
+def as_dict(value: object) -> dict[str, Any]:
+    """Return value when it is a JSON object, else an empty one (lenient reading)."""
+    return value if isinstance(value, dict) else {}

@@ -1,0 +1,346 @@
+"""Swan (GraphQL partner API): every user's identifications, with a cached project token."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+import requests
+
+from .base import (
+    Page,
+    ProviderAuthError,
+    ProviderResponseError,
+    VerificationRecord,
+    as_dict,
+    parse_timestamp,
+)
+from .http import Answer, CachedToken, ProviderHttp
+
+PROVIDER = "Swan"
+TOKEN_LIFETIME = 3600.0
+MAX_FIRST = 100
+AUTH_WORDS = ("unauthenticated", "unauthorized", "unauthorised")
+
+# Select every member of the level union: a member left out comes back as {} (swan-stora.md 1.8).
+FRAGMENTS = """
+fragment IdvdashIdentification on Identification {
+  id process status createdAt updatedAt
+  levels { expert { ...IdvdashLevel } qes { ...IdvdashLevel } pvid { ...IdvdashLevel } }
+}
+fragment IdvdashLevel on IdentificationLevelStatusInfo {
+  __typename
+  ... on NotSupportedIdentificationLevelStatusInfo { status }
+  ... on NotStartedIdentificationLevelStatusInfo { status }
+  ... on StartedIdentificationLevelStatusInfo { status }
+  ... on PendingIdentificationLevelStatusInfo { status }
+  ... on ValidIdentificationLevelStatusInfo { status }
+  ... on InvalidIdentificationLevelStatusInfo { status reasons }
+  ... on CanceledIdentificationLevelStatusInfo { status }
+  ... on ExpiredIdentificationLevelStatusInfo { status expiredAt }
+}
+"""
+
+USERS_QUERY = (
+    """
+query IdvdashUsers($first: Int!, $after: String, $idFirst: Int!) {
+  users(first: $first, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    edges { node { id
+      identifications(first: $idFirst) {
+        pageInfo { hasNextPage endCursor }
+        edges { node { ...IdvdashIdentification } }
+      }
+    } }
+  }
+}
+"""
+    + FRAGMENTS
+)
+
+USER_IDENTIFICATIONS_QUERY = (
+    """
+query IdvdashUserIdentifications($userId: String!, $first: Int!, $after: String) {
+  user(id: $userId) {
+    id
+    identifications(first: $first, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      edges { node { ...IdvdashIdentification } }
+    }
+  }
+}
+"""
+    + FRAGMENTS
+)
+
+COUNT_QUERY = "query IdvdashCheck { users(first: 1) { totalCount } }"
+
+
+class SwanClient:
+    """Read Swan identifications user by user with a project access token."""
+
+    kind = "swan"
+    incremental = False
+
+    def __init__(
+        self,
+        *,
+        account_name: str,
+        base_url: str,
+        token_url: str,
+        credentials: Mapping[str, str],
+        session: requests.Session,
+        owns_session: bool = False,
+        users_per_page: int = 50,
+        identifications_per_user: int = 20,
+        **_: Any,
+    ) -> None:
+        self.graphql_url = base_url
+        self.token_url = token_url
+        self._client_id = credentials["client_id"]
+        self._client_secret = credentials["client_secret"]
+        self._token = CachedToken()
+        self._session = session
+        self._owns_session = owns_session
+        self.users_per_page = max(1, min(users_per_page, MAX_FIRST))
+        self.identifications_per_user = max(1, min(identifications_per_user, MAX_FIRST))
+        self._http = ProviderHttp(session, account_name, PROVIDER, self._secrets)
+
+    def iter_pages(self, *, checkpoint: Mapping[str, Any] | None = None) -> Iterator[Page]:
+        """Walk users page by page; each Page holds all identifications of one page of users."""
+        after = (checkpoint or {}).get("after")
+        after = after if isinstance(after, str) and after else None
+        seen: set[str] = set()
+        while True:
+            variables = {
+                "first": self.users_per_page,
+                "after": after,
+                "idFirst": self.identifications_per_user,
+            }
+            users = self._complete(
+                lambda v=variables: _connection(self._query(USERS_QUERY, v), "users", self._http),
+                self.users_per_page,
+            )
+            records: list[VerificationRecord] = []
+            for edge in users["edges"]:
+                user = _node(edge, self._http)
+                user_id = user.get("id")
+                if not isinstance(user_id, str) or not user_id:
+                    raise self._http.error(ProviderResponseError, "listed a user without an id")
+                for record in self._user_records(user_id, user.get("identifications")):
+                    # A user shifted onto two pages repeats its identifications: keep one.
+                    if record.external_id not in seen:
+                        seen.add(record.external_id)
+                        records.append(record)
+            page_info = as_dict(users.get("pageInfo"))
+            # A null hasNextPage is read as false (swan-stora.md 1.4).
+            cursor = page_info.get("endCursor")
+            if page_info.get("hasNextPage") is not True or not isinstance(cursor, str):
+                yield Page(records=records, checkpoint={})
+                return
+            after = cursor
+            yield Page(records=records, checkpoint={"after": after})
+
+    def enrich(self, record: VerificationRecord) -> VerificationRecord:
+        """Return the record unchanged: the sync query reads everything."""
+        return record
+
+    def get_detail(self, external_id: str) -> dict[str, Any]:
+        """Not offered: Swan reaches an identification only through its user."""
+        raise NotImplementedError("Swan has no query for one identification by id.")
+
+    def check_connection(self) -> str:
+        """Return how many users have joined the project."""
+        data = self._query(COUNT_QUERY, {})
+        users = data.get("users") if isinstance(data, dict) else None
+        count = users.get("totalCount") if isinstance(users, dict) else None
+        if not isinstance(count, int):
+            raise self._http.error(ProviderResponseError, "sent no user count")
+        return f"OK: {count:,} users visible"
+
+    def close(self) -> None:
+        """Close the HTTP session if this client created it."""
+        if self._owns_session:
+            self._session.close()
+
+    def _user_records(self, user_id: str, connection: object) -> list[VerificationRecord]:
+        if not isinstance(connection, dict) or _short(connection, self.identifications_per_user):
+            # Missing or cut short inside the users page: read this user's list on its own.
+            connection = self._user_identifications(user_id, None)
+        records = []
+        while True:
+            records += [
+                self._record(user_id, _node(edge, self._http)) for edge in connection["edges"]
+            ]
+            page_info = as_dict(connection.get("pageInfo"))
+            cursor = page_info.get("endCursor")
+            if page_info.get("hasNextPage") is not True or not isinstance(cursor, str):
+                return records
+            connection = self._user_identifications(user_id, cursor)
+
+    def _user_identifications(self, user_id: str, after: str | None) -> dict[str, Any]:
+        variables = {"userId": user_id, "first": self.identifications_per_user, "after": after}
+
+        def read() -> dict[str, Any]:
+            user = self._query(USER_IDENTIFICATIONS_QUERY, variables).get("user")
+            connection = user.get("identifications") if isinstance(user, dict) else None
+            if not isinstance(connection, dict) or not isinstance(connection.get("edges"), list):
+                raise self._http.error(
+                    ProviderResponseError, f"sent user {user_id} without identifications"
+                )
+            return connection
+
+        return self._complete(read, self.identifications_per_user)
+
+    def _complete(self, read: Callable[[], dict[str, Any]], first: int) -> dict[str, Any]:
+        """Return a connection page; one cut short while more follow is read again, then refused."""
+        for _attempt in (1, 2):
+            connection = read()
+            if not _short(connection, first):
+                return connection
+        raise self._http.error(
+            ProviderResponseError, "sent a short page although more pages follow"
+        )
+
+    def _record(self, user_id: str, node: dict[str, Any]) -> VerificationRecord:
+        ident_id = node.get("id")
+        created_at = parse_timestamp(node.get("createdAt"))
+        if not isinstance(ident_id, str) or not ident_id or created_at is None:
+            raise self._http.error(
+                ProviderResponseError,
+                f"sent an identification of user {user_id} without id/createdAt",
+            )
+        status = node.get("status")
+        return VerificationRecord(
+            external_id=ident_id,
+            subject_ref=user_id,
+            raw_status=status if isinstance(status, str) else "",
+            created_at=created_at,
+            updated_at=parse_timestamp(node.get("updatedAt")),
+            payload={**node, "userId": user_id},
+        )
+
+    def _query(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        """Run one GraphQL query; renew the token once on 401, then give up."""
+        for attempt in (1, 2):
+            answer = self._post_query(query, variables)
+            body = self._http.json(answer) if answer.status == 200 else None
+            if answer.status == 401 or _auth_errors(body):
+                self._token.clear()
+                if attempt == 1:
+                    continue
+                raise self._http.error(
+                    ProviderAuthError, "refused a fresh access token (HTTP 401)", answer=answer
+                )
+            self._http.check(answer)
+            if body is None:
+                body = self._http.json(answer)
+            return self._data(body, answer)
+        raise AssertionError("unreachable")
+
+    def _post_query(self, query: str, variables: dict[str, Any]) -> Answer:
+        operation = re.match(r"\s*query\s+(\w+)", query)
+        # Reference: https://docs.swan.io/topics/users/identifications/
+        return self._http.send(
+            "POST",
+            self.graphql_url,
+            json={
+                "query": query,
+                "variables": variables,
+                "operationName": operation and operation.group(1),
+            },
+            headers={"Authorization": f"Bearer {self._access_token()}"},
+        )
+
+    def _data(self, body: object, answer: Answer) -> dict[str, Any]:
+        if not isinstance(body, dict):
+            raise self._http.error(
+                ProviderResponseError, "sent a GraphQL answer that is not an object", answer=answer
+            )
+        errors = body.get("errors")
+        if errors:
+            # HTTP 200 with an errors array is a failure (swan-stora.md 1.7).
+            first = errors[0] if isinstance(errors, list) and errors else {}
+            message = first.get("message") if isinstance(first, dict) else None
+            what = (
+                f"answered with a GraphQL error: {str(message)[:200]}"
+                if message
+                else "answered with GraphQL errors"
+            )
+            raise self._http.error(ProviderResponseError, what, answer=answer)
+        data = body.get("data")
+        if not isinstance(data, dict):
+            raise self._http.error(
+                ProviderResponseError, "sent a GraphQL answer without data", answer=answer
+            )
+        return data
+
+    def _access_token(self) -> str:
+        if self._token.fresh():
+            return self._token.value
+        # Reference: https://docs.swan.io/developers/using-api/authentication/
+        answer = self._http.send(
+            "POST",
+            self.token_url,
+            data={
+                "grant_type": "client_credentials",
+                "client_id": self._client_id,
+                "client_secret": self._client_secret,
+            },
+        )
+        if answer.status in (400, 401, 403):
+            raise self._http.error(
+                ProviderAuthError,
+                f"refused our client credentials at the token endpoint (HTTP {answer.status})",
+                answer=answer,
+            )
+        body = self._http.json(self._http.check(answer))
+        token = body.get("access_token") if isinstance(body, dict) else None
+        if not isinstance(token, str) or not token:
+            raise self._http.error(
+                ProviderResponseError, "sent a token answer without access_token", answer=answer
+            )
+        self._token.store(token, body.get("expires_in"), default_lifetime=TOKEN_LIFETIME)
+        return token
+
+    def _secrets(self) -> tuple[str, ...]:
+        return (self._client_id, self._client_secret, self._token.value)
+
+
+def _auth_errors(body: object) -> bool:
+    """Return True when GraphQL errors say the token was not accepted."""
+    if not isinstance(body, dict) or not isinstance(body.get("errors"), list):
+        return False
+    for error in body["errors"]:
+        if not isinstance(error, dict):
+            continue
+        extensions = error.get("extensions") if isinstance(error.get("extensions"), dict) else {}
+        response = (
+            extensions.get("response") if isinstance(extensions.get("response"), dict) else {}
+        )
+        message = str(error.get("message", "")).lower()
+        if response.get("status") == 401 or any(word in message for word in AUTH_WORDS):
+            return True
+    return False
+
+
+def _short(connection: dict[str, Any], first: int) -> bool:
+    """Return True for a page with fewer edges than asked for although more pages follow."""
+    page_info = as_dict(connection.get("pageInfo"))
+    edges = connection.get("edges")
+    return page_info.get("hasNextPage") is True and isinstance(edges, list) and len(edges) < first
+
+
+def _connection(data: dict[str, Any], key: str, http: ProviderHttp) -> dict[str, Any]:
+    connection = data.get(key)
+    if not isinstance(connection, dict) or not isinstance(connection.get("edges"), list):
+        raise http.error(ProviderResponseError, f"sent no '{key}' connection")
+    return connection
+
+
+def _node(edge: object, http: ProviderHttp) -> dict[str, Any]:
+    node = edge.get("node") if isinstance(edge, dict) else None
+    if not isinstance(node, dict):
+        raise http.error(ProviderResponseError, "sent an edge without a node")
+    return node

@@ -1,0 +1,90 @@
+"""`/_control/*`: drive faults and the simulated clock from another process.
+
+- `GET /_control/health` → `{"status": "ok", "now", "size", "seed", "faults"}`
+- `GET /_control/faults` → the armed faults
+- `POST /_control/faults` with one fault object (or a list) using the keys of
+  `FaultController.add` → 201 with the armed faults; 400 `{"error"}` if invalid
+- `DELETE /_control/faults` → disarm every fault
+- `GET /_control/clock` → `{"now", "offset"}`
+- `POST /_control/clock` with `{"advance": seconds}` or `{"reset": true}` → the new time
+- `POST /_control/reset` → disarm every fault and reset the clock
+"""
+
+from .clock import SimClock, iso_z
+from .data import Dataset
+from .faults import FaultController
+from .web import Request, Response, json_response
+
+
+class ControlApi:
+    """The control endpoints, mounted under `/_control`."""
+
+    prefix = "/_control"
+
+    def __init__(self, dataset: Dataset, faults: FaultController, clock: SimClock) -> None:
+        self.dataset, self.faults, self.clock = dataset, faults, clock
+
+    def _clock_body(self) -> dict[str, object]:
+        return {"now": iso_z(self.clock.timestamp()), "offset": self.clock.offset}
+
+    def handle(self, req: Request) -> Response:
+        """Serve one control request."""
+        route = (req.method, req.path.rstrip("/"))
+        if route == ("GET", "/health"):
+            return json_response(
+                200,
+                {
+                    "status": "ok",
+                    "size": self.dataset.size,
+                    "seed": self.dataset.seed,
+                    "faults": len(self.faults.active()),
+                    **self._clock_body(),
+                },
+            )
+        if route == ("GET", "/faults"):
+            return json_response(200, {"faults": [f.as_dict() for f in self.faults.active()]})
+        if route == ("DELETE", "/faults"):
+            self.faults.clear()
+            return json_response(200, {"faults": []})
+        if route == ("POST", "/faults"):
+            return self._add_faults(req)
+        if route == ("GET", "/clock"):
+            return json_response(200, self._clock_body())
+        if route == ("POST", "/clock"):
+            return self._move_clock(req)
+        if route == ("POST", "/reset"):
+            self.faults.clear()
+            self.clock.reset()
+            return json_response(200, {"faults": [], **self._clock_body()})
+        return json_response(404, {"error": f"no control endpoint {req.method} {req.path}"})
+
+    def _add_faults(self, req: Request) -> Response:
+        try:
+            payload = req.json()
+        except (ValueError, UnicodeDecodeError):
+            return json_response(400, {"error": "body must be JSON"})
+        items = payload if isinstance(payload, list) else [payload]
+        armed = []
+        for item in items:
+            if not isinstance(item, dict):
+                return json_response(400, {"error": "each fault must be a JSON object"})
+            try:
+                armed.append(self.faults.add(**item))
+            except (TypeError, ValueError) as exc:
+                return json_response(400, {"error": str(exc)})
+        return json_response(201, {"faults": [f.as_dict() for f in armed]})
+
+    def _move_clock(self, req: Request) -> Response:
+        try:
+            payload = req.json()
+        except (ValueError, UnicodeDecodeError):
+            return json_response(400, {"error": "body must be JSON"})
+        if not isinstance(payload, dict):
+            return json_response(400, {"error": "body must be a JSON object"})
+        if payload.get("reset"):
+            self.clock.reset()
+        elif isinstance(payload.get("advance"), int | float) and payload["advance"] >= 0:
+            self.clock.advance(payload["advance"])
+        else:
+            return json_response(400, {"error": 'send {"advance": seconds} or {"reset": true}'})
+        return json_response(200, self._clock_body())

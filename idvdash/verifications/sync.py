@@ -1,0 +1,328 @@
+"""The sync service: the only code that writes Verification rows.
+
+A run pages through the account's provider client, normalises each record and
+upserts the page in one transaction together with the account's checkpoint, so
+a run stopped after page k resumes at page k + 1. Runs are recorded as SyncRun
+rows; the database allows one active (queued or running) run per account.
+
+The account's `sync_checkpoint` holds:
+  {"next": <client checkpoint that starts the next run>,
+   "scan": {"started_at": <iso>, "client": <client checkpoint after the last page>}}
+"scan" exists only while a run is unfinished; a new run that finds it resumes.
+"""
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from idvdash.providers.clients.base import Page, ProviderError, VerificationClient
+from idvdash.providers.clients.registry import client_for
+from idvdash.providers.models import ProviderAccount
+
+from . import normalise
+from .models import SyncRun, Verification
+
+log = logging.getLogger(__name__)
+
+# A running sync that has not finished a page for this long is taken to be dead.
+STALE_AFTER = timedelta(minutes=10)
+WRITE_BATCH = 500
+
+REFUSED = "A sync of {account} is already {state} (since {since:%Y-%m-%d %H:%M:%S} UTC); not started again."
+INTERRUPTED = "Interrupted: no progress since {since:%Y-%m-%d %H:%M:%S} UTC. The next sync resumes where it stopped."
+STOPPED = "Stopped before it finished. The next sync resumes where it stopped."
+UNEXPECTED = "Unexpected {error} while syncing {account}; the mirror was not changed by the failed page (reference: sync run {run})."
+
+# Fields a sync overwrites on an existing row. The creation time, first_seen_at
+# and the detail snapshot are never touched (iDenfy lists no times: its creation
+# time is when we first saw the row); subject_ref is kept when the provider omits it.
+UPDATE_FIELDS = [
+    "provider",
+    "subject_ref",
+    "outcome",
+    "raw_status",
+    "decisive_outcome",
+    "suspected",
+    "reason_codes",
+    "levels",
+    "process",
+    "provider_updated_at",
+    "raw",
+    "fingerprint",
+    "last_synced_at",
+    "last_seen_at",
+]
+
+
+class SyncRefused(Exception):
+    """Another sync of the account is queued or running; str() says so for people."""
+
+
+def sync_account(
+    *, account: ProviderAccount, trigger: str = "command", client: VerificationClient | None = None
+) -> SyncRun:
+    """Sync one account now, in this process; return the finished SyncRun."""
+    run = start_run(account=account, trigger=trigger)
+    return execute(run=run, client=client)
+
+
+def start_run(*, account: ProviderAccount, trigger: str) -> SyncRun:
+    """Claim the account for a sync in this process: take over a queued run or start one."""
+    now = timezone.now()
+    with transaction.atomic():
+        expire_stale_runs(account=account, now=now)
+        queued = (
+            SyncRun.objects.select_for_update()
+            .filter(account=account, state=SyncRun.State.QUEUED)
+            .first()
+        )
+        if queued is not None:
+            _mark_running(queued, now=now)
+            return queued
+        try:
+            with transaction.atomic():
+                return SyncRun.objects.create(
+                    account=account,
+                    trigger=trigger,
+                    state=SyncRun.State.RUNNING,
+                    started_at=now,
+                    heartbeat_at=now,
+                )
+        except IntegrityError:
+            raise SyncRefused(_refusal(account)) from None
+
+
+def enqueue_run(*, account: ProviderAccount, trigger: str) -> SyncRun:
+    """Queue a background sync of the account (refused if one is queued or running)."""
+    from .tasks import run_sync  # tasks imports this module
+
+    with transaction.atomic():
+        expire_stale_runs(account=account, now=timezone.now())
+        try:
+            with transaction.atomic():
+                run = SyncRun.objects.create(account=account, trigger=trigger)
+        except IntegrityError:
+            raise SyncRefused(_refusal(account)) from None
+        transaction.on_commit(lambda: run_sync.enqueue(run.pk))
+    return run
+
+
+def claim_queued(*, run_id: int) -> SyncRun | None:
+    """Mark a queued run as running for this worker; None if it is no longer queued."""
+    now = timezone.now()
+    claimed = SyncRun.objects.filter(pk=run_id, state=SyncRun.State.QUEUED).update(
+        state=SyncRun.State.RUNNING, started_at=now, heartbeat_at=now
+    )
+    if not claimed:
+        return None
+    return SyncRun.objects.select_related("account").get(pk=run_id)
+
+
+def expire_stale_runs(*, account: ProviderAccount, now: datetime) -> int:
+    """Fail running syncs of the account that stopped making progress; return how many."""
+    stale = SyncRun.objects.filter(
+        account=account, state=SyncRun.State.RUNNING, heartbeat_at__lt=now - STALE_AFTER
+    )
+    expired = 0
+    for run in stale:
+        run.state = SyncRun.State.FAILED
+        run.finished_at = now
+        run.error = INTERRUPTED.format(since=run.heartbeat_at)
+        run.save(update_fields=["state", "finished_at", "error"])
+        expired += 1
+    return expired
+
+
+def execute(*, run: SyncRun, client: VerificationClient | None = None) -> SyncRun:
+    """Page through the provider and upsert every page; finish and return the run."""
+    account = run.account
+    checkpoint = dict(account.sync_checkpoint or {})
+    scan = checkpoint.get("scan")
+    run.resumed = bool(scan)
+    if not scan:
+        scan = {"started_at": run.started_at.isoformat(), "client": checkpoint.get("next") or {}}
+    run.save(update_fields=["resumed"])
+    try:
+        client = client or client_for(account)
+        try:
+            final = _walk(run=run, client=client, checkpoint=checkpoint, scan=scan)
+        finally:
+            client.close()
+        _finish(run=run, client=client, checkpoint=final, scan=scan)
+    except ProviderError as err:
+        _fail(run, str(err))
+    except KeyboardInterrupt:
+        _fail(run, STOPPED)
+        raise
+    except Exception as err:
+        log.exception("sync run %s of account %s failed", run.pk, account.name)
+        _fail(run, UNEXPECTED.format(error=type(err).__name__, account=account.name, run=run.pk))
+    return run
+
+
+def _walk(
+    *, run: SyncRun, client: VerificationClient, checkpoint: dict, scan: dict
+) -> dict[str, Any]:
+    """Upsert page after page; return the client checkpoint after the last one."""
+    account = run.account
+    position = scan["client"]
+    for page in client.iter_pages(checkpoint=position):
+        now = timezone.now()
+        with transaction.atomic():
+            counts = upsert_page(account=account, page=page, now=now, enrich=client.enrich)
+            position = page.checkpoint
+            account.sync_checkpoint = {
+                **checkpoint,
+                "scan": {"started_at": scan["started_at"], "client": position},
+            }
+            account.save(update_fields=["sync_checkpoint"])
+            SyncRun.objects.filter(pk=run.pk).update(
+                pages=F("pages") + 1,
+                created=F("created") + counts["created"],
+                updated=F("updated") + counts["updated"],
+                unchanged=F("unchanged") + counts["unchanged"],
+                heartbeat_at=now,
+            )
+    return position
+
+
+def upsert_page(
+    *,
+    account: ProviderAccount,
+    page: Page,
+    now: datetime,
+    enrich: Callable = lambda record: record,
+) -> dict[str, int]:
+    """Write one page of records to the mirror; return created/updated/unchanged counts."""
+    records = {record.external_id: record for record in page.records if record.external_id}
+    known = {
+        row[0]: row[1:]
+        for row in Verification.objects.filter(
+            account=account, external_id__in=list(records)
+        ).values_list("external_id", "pk", "fingerprint", "subject_ref", "decisive_outcome")
+    }
+    to_write: list[Verification] = []
+    unchanged: list[int] = []
+    created = 0
+    for external_id, record in records.items():
+        pk, fingerprint, stored_subject, decisive = known.get(external_id, (None, None, "", ""))
+        # The fingerprint is the payload exactly as the provider lists it (before
+        # enrichment, and before any time we stand in for a missing one), so an
+        # unchanged listing is recognised on every later scan.
+        listed = fingerprint_of(record.payload)
+        if pk is not None and listed == fingerprint:
+            unchanged.append(pk)
+            continue
+        if pk is None and not record.subject_ref:
+            # Learned once per new record (iDenfy's clientId); known rows are never polled.
+            record = enrich(record)
+        fields = normalise.to_fields(account.kind, record)
+        if not fields["subject_ref"] and stored_subject:
+            fields["subject_ref"] = stored_subject
+        fields["fingerprint"] = listed
+        if fields["outcome"] in normalise.DECISIVE_OUTCOMES:
+            decisive = fields["outcome"]
+        fields["decisive_outcome"] = decisive
+        created += pk is None
+        to_write.append(
+            Verification(
+                account=account,
+                provider=account.kind,
+                last_synced_at=now,
+                last_seen_at=now,
+                **fields,
+            )
+        )
+    if to_write:
+        Verification.objects.bulk_create(
+            to_write,
+            batch_size=WRITE_BATCH,
+            update_conflicts=True,
+            unique_fields=["account", "external_id"],
+            update_fields=UPDATE_FIELDS,
+        )
+    for start in range(0, len(unchanged), WRITE_BATCH):
+        Verification.objects.filter(pk__in=unchanged[start : start + WRITE_BATCH]).update(
+            last_seen_at=now
+        )
+    return {"created": created, "updated": len(to_write) - created, "unchanged": len(unchanged)}
+
+
+def fingerprint_of(payload: dict[str, Any]) -> str:
+    """Return a stable hash of a provider payload."""
+    canonical = json.dumps(payload, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _finish(
+    *, run: SyncRun, client: VerificationClient, checkpoint: dict[str, Any], scan: dict
+) -> None:
+    account = run.account
+    now = timezone.now()
+    with transaction.atomic():
+        if not client.incremental:
+            # A complete full scan saw every row the provider still lists.
+            run.missing = Verification.objects.filter(
+                account=account, last_seen_at__lt=datetime.fromisoformat(scan["started_at"])
+            ).count()
+        account.sync_checkpoint = {"next": checkpoint}
+        account.save(update_fields=["sync_checkpoint"])
+        run.refresh_from_db(fields=["pages", "created", "updated", "unchanged"])
+        run.state = SyncRun.State.SUCCEEDED
+        run.finished_at = now
+        run.heartbeat_at = now
+        run.save(update_fields=["missing", "state", "finished_at", "heartbeat_at"])
+    log.info(
+        "sync of %s succeeded: %d pages, %d created, %d updated, %d unchanged, %d missing",
+        account.name,
+        run.pages,
+        run.created,
+        run.updated,
+        run.unchanged,
+        run.missing,
+    )
+
+
+def _fail(run: SyncRun, error: str) -> None:
+    run.refresh_from_db(fields=["pages", "created", "updated", "unchanged"])
+    run.state = SyncRun.State.FAILED
+    run.finished_at = timezone.now()
+    run.error = error
+    run.save(update_fields=["state", "finished_at", "error"])
+    log.warning("sync of %s failed: %s", run.account.name, error)
+
+
+def _mark_running(run: SyncRun, *, now: datetime) -> None:
+    run.state = SyncRun.State.RUNNING
+    run.started_at = now
+    run.heartbeat_at = now
+    run.save(update_fields=["state", "started_at", "heartbeat_at"])
+
+
+def _refusal(account: ProviderAccount) -> str:
+    active = SyncRun.objects.filter(account=account, state__in=SyncRun.ACTIVE_STATES).first()
+    if active is None:  # it finished between our insert and this read
+        return REFUSED.format(account=account.name, state="running", since=timezone.now())
+    since = active.started_at or active.queued_at
+    return REFUSED.format(
+        account=account.name, state=active.get_state_display().lower(), since=since
+    )
+
+
+def store_detail_snapshot(
+    *, verification: Verification, detail: dict[str, Any], fetched_at: datetime | None = None
+) -> Verification:
+    """Store a provider's live detail (iDenfy full status) on the row, with its fetch time."""
+    verification.detail = detail
+    verification.detail_fetched_at = fetched_at or timezone.now()
+    Verification.objects.filter(pk=verification.pk).update(
+        detail=verification.detail, detail_fetched_at=verification.detail_fetched_at
+    )
+    return verification

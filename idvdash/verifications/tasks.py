@@ -1,0 +1,14 @@
+"""Background work, through Django's tasks framework (a database queue by default)."""
+
+from django.tasks import task
+
+from . import sync
+
+
+@task
+def run_sync(run_id: int) -> str:
+    """Run a queued sync; return its final state ("skipped" if it was no longer queued)."""
+    run = sync.claim_queued(run_id=run_id)
+    if run is None:
+        return "skipped"
+    return sync.execute(run=run).state
