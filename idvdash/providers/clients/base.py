@@ -46,6 +46,30 @@ class VerificationClient(Protocol):
     def close(self) -> None: ...
 
 
+class RecentIds:
+    """The external ids of the current and the previous page.
+
+    A row shifted across a page boundary (a new row arrived, one was removed) shows
+    up twice in a row of pages; remembering two pages catches that with memory that
+    stays flat however long the walk.
+    """
+
+    def __init__(self) -> None:
+        self._previous: set[str] = set()
+        self._current: set[str] = set()
+
+    def first_time(self, external_id: str) -> bool:
+        """Return True, and remember the id, unless one of the two pages had it."""
+        if external_id in self._current or external_id in self._previous:
+            return False
+        self._current.add(external_id)
+        return True
+
+    def next_page(self) -> None:
+        """Start a new page: forget the page before the one just finished."""
+        self._previous, self._current = self._current, set()
+
+
 class ProviderError(Exception):
     """A provider call failed; str() is one sentence that names the account, never a secret."""
 

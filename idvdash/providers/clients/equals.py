@@ -7,7 +7,7 @@ from typing import Any
 
 import requests
 
-from .base import Page, ProviderResponseError, VerificationRecord, parse_timestamp
+from .base import Page, ProviderResponseError, RecentIds, VerificationRecord, parse_timestamp
 from .http import ProviderHttp
 
 PROVIDER = "Equals Money"
@@ -50,15 +50,15 @@ class EqualsClient:
         """Walk the sessions with limit/offset until offset + rows reaches count."""
         offset = (checkpoint or {}).get("offset", 0)
         offset = offset if isinstance(offset, int) and offset >= 0 else 0
-        seen: set[str] = set()
+        seen = RecentIds()
         while True:
+            seen.next_page()
             body = self._list(limit=self.limit, offset=offset)
             rows, count = body["rows"], body["count"]
             records = []
             for row in rows:
                 record = self._record(row)
-                if record.external_id not in seen:
-                    seen.add(record.external_id)
+                if seen.first_time(record.external_id):
                     records.append(record)
             # A short page (rows lost on the way) resumes right after its last row; a page
             # longer than asked for repeats a row shifted in by a new session (createdAt

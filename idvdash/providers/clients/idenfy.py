@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import requests
 
-from .base import Page, ProviderResponseError, VerificationRecord
+from .base import Page, ProviderResponseError, RecentIds, VerificationRecord
 from .http import ProviderHttp
 
 PROVIDER = "iDenfy"
@@ -49,9 +49,10 @@ class IdenfyClient:
         page_no, per_page = _resume_at(checkpoint, default_per_page=self.per_page)
         url: str | None = f"{self.base_url}{LIST_PATH}"
         params: dict[str, Any] | None = {"page": page_no, "perPage": per_page}
-        seen: set[str] = set()
+        seen = RecentIds()
         first = True
         while url:
+            seen.next_page()
             body = self._list_page(url, params, resumed=first and page_no > 1)
             if body is None:
                 # The checkpoint is past the end (rows went away since): start over next time.
@@ -62,8 +63,7 @@ class IdenfyClient:
             records = []
             for row in _list_of(body, "results", self._http):
                 record = self._record(row, seen_at)
-                if record.external_id not in seen:
-                    seen.add(record.external_id)
+                if seen.first_time(record.external_id):
                     records.append(record)
             next_url = body.get("next")
             if not isinstance(next_url, str) or not next_url:

@@ -12,6 +12,7 @@ from .base import (
     Page,
     ProviderAuthError,
     ProviderResponseError,
+    RecentIds,
     VerificationRecord,
     as_dict,
     parse_timestamp,
@@ -111,8 +112,9 @@ class SwanClient:
         """Walk users page by page; each Page holds all identifications of one page of users."""
         after = (checkpoint or {}).get("after")
         after = after if isinstance(after, str) and after else None
-        seen: set[str] = set()
+        seen = RecentIds()
         while True:
+            seen.next_page()
             variables = {
                 "first": self.users_per_page,
                 "after": after,
@@ -130,8 +132,7 @@ class SwanClient:
                     raise self._http.error(ProviderResponseError, "listed a user without an id")
                 for record in self._user_records(user_id, user.get("identifications")):
                     # A user shifted onto two pages repeats its identifications: keep one.
-                    if record.external_id not in seen:
-                        seen.add(record.external_id)
+                    if seen.first_time(record.external_id):
                         records.append(record)
             page_info = as_dict(users.get("pageInfo"))
             # A null hasNextPage is read as false (swan-stora.md 1.4).

@@ -53,3 +53,17 @@ def test_errors_redact_secrets_from_message_and_body():
     assert len(err.body) == 500
     assert isinstance(err, ProviderError)
     assert (err.account, err.status) == ("ops", 401)
+
+
+def test_recent_ids_catch_a_row_repeated_on_the_next_page_and_forget_older_ones():
+    from idvdash.providers.clients.base import RecentIds
+
+    seen = RecentIds()
+    assert seen.first_time("a")
+    assert not seen.first_time("a")
+    seen.next_page()
+    assert not seen.first_time("a")  # shifted onto the next page
+    assert seen.first_time("b")
+    seen.next_page()
+    seen.next_page()
+    assert seen.first_time("a")  # two pages later: memory stays bounded
