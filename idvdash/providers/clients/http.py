@@ -298,6 +298,23 @@ class CachedToken:
         self.value = value
         self.expires_at = time.monotonic() + lifetime - min(60.0, lifetime / 10)
 
+    def take_answer(self, http: ProviderHttp, answer: Answer, *, default_lifetime: float) -> str:
+        """Keep the token from an OAuth2 token endpoint's answer and return it."""
+        if answer.status in (400, 401, 403):
+            raise http.error(
+                ProviderAuthError,
+                f"refused our client credentials at the token endpoint (HTTP {answer.status})",
+                answer=answer,
+            )
+        body = http.json(http.check(answer))
+        token = body.get("access_token") if isinstance(body, dict) else None
+        if not isinstance(token, str) or not token:
+            raise http.error(
+                ProviderResponseError, "sent a token answer without access_token", answer=answer
+            )
+        self.store(token, body.get("expires_in"), default_lifetime=default_lifetime)
+        return token
+
     def clear(self) -> None:
         """Forget the token (after a 401)."""
         self.value, self.expires_at = "", 0.0

@@ -11,7 +11,6 @@ import requests
 
 from .base import (
     Page,
-    ProviderAuthError,
     ProviderResponseError,
     VerificationRecord,
     as_dict,
@@ -168,20 +167,7 @@ class StoraClient:
         return self._store_token(answer)
 
     def _store_token(self, answer: Answer) -> str:
-        if answer.status in (400, 401, 403):
-            raise self._http.error(
-                ProviderAuthError,
-                f"refused our client credentials at the token endpoint (HTTP {answer.status})",
-                answer=answer,
-            )
-        body = self._http.json(self._http.check(answer))
-        token = body.get("access_token") if isinstance(body, dict) else None
-        if not isinstance(token, str) or not token:
-            raise self._http.error(
-                ProviderResponseError, "sent a token answer without access_token", answer=answer
-            )
-        self._token.store(token, body.get("expires_in"), default_lifetime=TOKEN_LIFETIME)
-        return token
+        return self._token.take_answer(self._http, answer, default_lifetime=TOKEN_LIFETIME)
 
     def _record(self, row: object) -> VerificationRecord:
         if not isinstance(row, dict) or not isinstance(row.get("id"), str) or not row["id"]:

@@ -290,20 +290,7 @@ class SwanClient:
                 "client_secret": self._client_secret,
             },
         )
-        if answer.status in (400, 401, 403):
-            raise self._http.error(
-                ProviderAuthError,
-                f"refused our client credentials at the token endpoint (HTTP {answer.status})",
-                answer=answer,
-            )
-        body = self._http.json(self._http.check(answer))
-        token = body.get("access_token") if isinstance(body, dict) else None
-        if not isinstance(token, str) or not token:
-            raise self._http.error(
-                ProviderResponseError, "sent a token answer without access_token", answer=answer
-            )
-        self._token.store(token, body.get("expires_in"), default_lifetime=TOKEN_LIFETIME)
-        return token
+        return self._token.take_answer(self._http, answer, default_lifetime=TOKEN_LIFETIME)
 
     def _secrets(self) -> tuple[str, ...]:
         return (self._client_id, self._client_secret, self._token.value)
