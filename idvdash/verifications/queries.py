@@ -1,0 +1,305 @@
+"""What reviewers query: list filters, keyset pages, capped counts, one record, its person.
+
+Every list ordering ends on `id`, and every filter is shaped to walk the indexes on
+Verification (`(-provider_updated_at, -id)`, `(-provider_created_at, -id)`,
+`(provider|account|outcome|suspected, -provider_updated_at, -id)`, `subject_ref`,
+`external_id`). Keyset conditions avoid row values, `a <= x AND (a < x OR id < y)`,
+so SQLite and PostgreSQL both turn the first term into an index range.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Self
+
+from django.db import connection
+from django.db.models import Expression, F, Q, QuerySet
+from django.db.models.functions import Collate, Lower
+from django.db.models.lookups import GreaterThanOrEqual, LessThan, StartsWith
+from django.utils import timezone
+
+from .models import Verification
+
+PAGE_SIZE = 50
+COUNT_CAP = 10_000
+SAME_SUBJECT_LIMIT = 20
+MAX_PK = 2**63 - 1
+CURSOR_VERSION = "1"
+SURROGATES_START, SURROGATES_END = 0xD800, 0xDFFF
+
+
+class Sort(StrEnum):
+    """List orderings: a column and a direction, always ending on id."""
+
+    UPDATED_DESC = "-updated"
+    UPDATED_ASC = "updated"
+    CREATED_DESC = "-created"
+    CREATED_ASC = "created"
+
+    @property
+    def column(self) -> str:
+        return "provider_updated_at" if self.value.endswith("updated") else "provider_created_at"
+
+    @property
+    def descending(self) -> bool:
+        return self.value.startswith("-")
+
+    @property
+    def label(self) -> str:
+        return SORT_LABELS[self]
+
+
+SORT_LABELS = {
+    Sort.UPDATED_DESC: "Recently updated",
+    Sort.UPDATED_ASC: "Least recently updated",
+    Sort.CREATED_DESC: "Newest",
+    Sort.CREATED_ASC: "Oldest",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """The list's filters, already validated (VerificationFilterForm.filters() builds them)."""
+
+    q: str = ""
+    subject: str = ""
+    provider: str = ""
+    account_id: int | None = None
+    outcomes: tuple[str, ...] = ()
+    suspected: bool | None = None
+    updated_from: date | None = None
+    updated_to: date | None = None
+    stale_days: int | None = None
+    sort: Sort = Sort.UPDATED_DESC
+
+    @property
+    def active(self) -> bool:
+        """True when anything narrows the list (the sort alone does not)."""
+        return any(
+            (
+                self.q,
+                self.subject,
+                self.provider,
+                self.account_id is not None,
+                self.outcomes,
+                self.suspected is not None,
+                self.updated_from,
+                self.updated_to,
+                self.stale_days is not None,
+            )
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    """Where a keyset page starts: the sort it belongs to and the last row's (value, id)."""
+
+    sort: Sort
+    value: datetime
+    pk: int
+
+    def encode(self) -> str:
+        text = f"{CURSOR_VERSION}|{self.sort.value}|{self.value.isoformat()}|{self.pk}"
+        return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, token: str) -> Self:
+        """Return the cursor a token stands for; raise ValueError for anything else."""
+        try:
+            padded = token + "=" * (-len(token) % 4)
+            text = base64.urlsafe_b64decode(padded.encode("ascii")).decode("utf-8")
+            version, sort, value, pk = text.split("|")
+            parsed = datetime.fromisoformat(value)
+            number = int(pk)
+        except (ValueError, UnicodeError, binascii.Error) as err:
+            raise ValueError("not a cursor") from err
+        if version != CURSOR_VERSION or parsed.tzinfo is None or not 0 < number <= MAX_PK:
+            raise ValueError("not a cursor")
+        return cls(sort=Sort(sort), value=parsed, pk=number)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One keyset page of rows and the cursor of the next, if there is one."""
+
+    rows: list[Verification]
+    next_cursor: str | None
+
+
+class VerificationQuerySet(QuerySet):
+    """Small chainable filters for the reviewer list; each keeps an index usable."""
+
+    def for_list(self) -> Self:
+        return self.select_related("account")
+
+    def for_provider(self, provider: str) -> Self:
+        return self.filter(provider=provider)
+
+    def for_account(self, account_id: int) -> Self:
+        return self.filter(account_id=account_id)
+
+    def for_subject(self, subject_ref: str) -> Self:
+        return self.filter(subject_ref=subject_ref)
+
+    def with_outcomes(self, outcomes: Sequence[str]) -> Self:
+        if len(outcomes) == 1:
+            return self.filter(outcome=outcomes[0])
+        return self.filter(outcome__in=outcomes)
+
+    def suspicious(self, flag: bool = True) -> Self:
+        return self.filter(suspected=flag)
+
+    def updated_between(self, start: date | None, end: date | None) -> Self:
+        """Keep rows last updated on or after `start` and on or before `end` (UTC days)."""
+        qs = self
+        if start is not None:
+            qs = qs.filter(provider_updated_at__gte=_day_start(start))
+        if end is not None:
+            qs = qs.filter(provider_updated_at__lt=_day_start(end + timedelta(days=1)))
+        return qs
+
+    def stale(self, days: int) -> Self:
+        """Keep rows the provider has not updated for at least `days` days."""
+        return self.filter(provider_updated_at__lt=timezone.now() - timedelta(days=days))
+
+    def matching(self, text: str) -> Self:
+        """Keep rows whose subject_ref or external_id equals or starts with `text`, any case."""
+        return self.filter(search_condition(text)) if text.strip() else self
+
+    def ordered(self, sort: Sort) -> Self:
+        prefix = "-" if sort.descending else ""
+        return self.order_by(f"{prefix}{sort.column}", f"{prefix}id")
+
+    def after(self, cursor: Cursor) -> Self:
+        """Keep rows after `cursor` in its sort: `a <= x AND (a < x OR id < y)` (descending)."""
+        column = cursor.sort.column
+        if cursor.sort.descending:
+            return self.filter(
+                Q(**{f"{column}__lte": cursor.value})
+                & (Q(**{f"{column}__lt": cursor.value}) | Q(pk__lt=cursor.pk))
+            )
+        return self.filter(
+            Q(**{f"{column}__gte": cursor.value})
+            & (Q(**{f"{column}__gt": cursor.value}) | Q(pk__gt=cursor.pk))
+        )
+
+
+def verifications() -> VerificationQuerySet:
+    """Return every mirrored verification as a chainable VerificationQuerySet."""
+    return VerificationQuerySet(model=Verification)
+
+
+def filter_verifications(*, filters: Filters) -> VerificationQuerySet:
+    """Return the rows the filters select, in the filters' sort order (ending on id)."""
+    qs = verifications().for_list()
+    if filters.q:
+        qs = qs.matching(filters.q)
+    if filters.subject:
+        qs = qs.for_subject(filters.subject)
+    if filters.provider:
+        qs = qs.for_provider(filters.provider)
+    if filters.account_id is not None:
+        qs = qs.for_account(filters.account_id)
+    if filters.outcomes:
+        qs = qs.with_outcomes(filters.outcomes)
+    if filters.suspected is not None:
+        qs = qs.suspicious(filters.suspected)
+    if filters.updated_from or filters.updated_to:
+        qs = qs.updated_between(filters.updated_from, filters.updated_to)
+    if filters.stale_days is not None:
+        qs = qs.stale(filters.stale_days)
+    return qs.ordered(filters.sort)
+
+
+def page_after(qs: VerificationQuerySet, *, cursor: Cursor | None, size: int = PAGE_SIZE) -> Page:
+    """Return `size` rows after `cursor` (from the start without one) and the next cursor.
+
+    `qs` must already be ordered by the cursor's sort (filter_verifications does that).
+    """
+    if cursor is not None:
+        qs = qs.after(cursor)
+    rows = list(qs[: size + 1])
+    if len(rows) <= size:
+        return Page(rows=rows, next_cursor=None)
+    rows = rows[:size]
+    sort = cursor.sort if cursor is not None else _sort_of(qs)
+    last = rows[-1]
+    return Page(
+        rows=rows,
+        next_cursor=Cursor(sort=sort, value=getattr(last, sort.column), pk=last.pk).encode(),
+    )
+
+
+def count_capped(qs: QuerySet, *, cap: int = COUNT_CAP) -> tuple[int, bool]:
+    """Return (rows, capped): counts at most cap + 1 rows through a LIMITed subquery."""
+    counted = qs.order_by().values("pk")[: cap + 1].count()
+    return min(counted, cap), counted > cap
+
+
+def verification_for_detail(pk: int) -> Verification | None:
+    """Return one verification with its account, or None."""
+    if not 0 < pk <= MAX_PK:
+        return None
+    return verifications().select_related("account").filter(pk=pk).first()
+
+
+def same_subject(verification: Verification, *, limit: int = SAME_SUBJECT_LIMIT) -> list:
+    """Return up to `limit` other verifications of the same person, at every provider (one query)."""
+    if not verification.subject_ref:
+        return []
+    return list(
+        verifications()
+        .for_list()
+        .for_subject(verification.subject_ref)
+        .exclude(pk=verification.pk)
+        .ordered(Sort.UPDATED_DESC)[:limit]
+    )
+
+
+def search_condition(text: str) -> Q:
+    """Q for rows whose subject_ref or external_id equals or starts with `text`, any case."""
+    needle = text.strip().lower()
+    if not needle:
+        return Q()
+    return _prefix_of("subject_ref", needle) | _prefix_of("external_id", needle)
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _sort_of(qs: QuerySet) -> Sort:
+    first = qs.query.order_by[0] if qs.query.order_by else "-provider_updated_at"
+    for sort in Sort:
+        if first == ("-" if sort.descending else "") + sort.column:
+            return sort
+    return Sort.UPDATED_DESC
+
+
+def _lowered(column: str) -> Expression:
+    """LOWER(column), compared byte-wise so a prefix is one contiguous index range.
+
+    PostgreSQL compares text with the database collation, where a prefix range can
+    miss rows (punctuation is ignored at the first level); "C" compares code points,
+    like SQLite's default BINARY.
+    """
+    expression = Lower(F(column))
+    if connection.vendor == "postgresql":
+        return Collate(expression, "C")
+    return expression
+
+
+def _prefix_of(column: str, needle: str) -> Q:
+    """Q for LOWER(column) in [needle, needle with its last character incremented)."""
+    lowered = _lowered(column)
+    last = ord(needle[-1])
+    if last >= 0x10FFFF:
+        return Q(StartsWith(lowered, needle))
+    following = last + 1 if last + 1 != SURROGATES_START else SURROGATES_END + 1
+    upper = needle[:-1] + chr(following)
+    return Q(GreaterThanOrEqual(lowered, needle), LessThan(lowered, upper))

@@ -1,0 +1,80 @@
+"""Small display helpers for the reviewer pages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django import template
+from django.forms import Form
+from django.utils import timezone
+
+from idvdash.providers.kinds import ProviderKind
+from idvdash.verifications import vocabulary
+from idvdash.verifications.models import Outcome, Verification
+
+register = template.Library()
+
+MINUTE, HOUR, DAY = 60, 3600, 86400
+
+
+@register.filter
+def age(value: datetime | None) -> str:
+    """Return how long ago `value` was, in one short unit ("3 d", "5 h", "12 min")."""
+    if not isinstance(value, datetime):
+        return ""
+    seconds = int((timezone.now() - value).total_seconds())
+    if seconds < 0:
+        return "in the future"
+    if seconds < MINUTE:
+        return "just now"
+    if seconds < HOUR:
+        return f"{seconds // MINUTE} min"
+    if seconds < DAY:
+        return f"{seconds // HOUR} h"
+    return f"{seconds // DAY} d"
+
+
+@register.filter
+def provider_label(value: str) -> str:
+    try:
+        return ProviderKind(value).label
+    except ValueError:
+        return value
+
+
+@register.filter
+def outcome_label(value: str) -> str:
+    try:
+        return Outcome(value).label
+    except ValueError:
+        return value
+
+
+@register.filter
+def thousands(value: int) -> str:
+    """Return an integer with thousands separators ("10,000")."""
+    try:
+        return f"{int(value):,}"
+    except (TypeError, ValueError):
+        return str(value)
+
+
+@register.filter
+def field_label(name: str, form: Form) -> str:
+    """Return the label of the form's field `name` (the name itself when there is none)."""
+    field = form.fields.get(name)
+    return str(field.label or name.replace("_", " ").capitalize()) if field else name
+
+
+@register.filter
+def outcome_meaning(value: str) -> str:
+    return vocabulary.describe_outcome(value)
+
+
+@register.filter
+def status_meaning(verification: Verification) -> str:
+    """Return what the provider's raw status means ("" when it is unknown)."""
+    if not verification.raw_status:
+        return ""
+    meaning = vocabulary.explain(verification.provider, verification.raw_status, category="status")
+    return meaning or ""

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from idvdash.core.http import HtmxHttpRequest
+from idvdash.providers.kinds import ProviderKind
+
+from .. import audit, live, presenters, queries
+from ..models import Verification
+from .access import refuse_without_audit, reviewer_required
+
+DETAIL_TEMPLATE = "verifications/verification_detail.html"
+
+
+def _verification_or_404(pk: int, *, idenfy_only: bool = False) -> Verification:
+    verification = queries.verification_for_detail(pk)
+    if verification is None or (idenfy_only and verification.provider != ProviderKind.IDENFY):
+        raise Http404("No such verification.")
+    return verification
+
+
+@require_GET
+@reviewer_required
+@refuse_without_audit
+@never_cache
+def verification_detail(request: HtmxHttpRequest, pk: int) -> TemplateResponse:
+    verification = _verification_or_404(pk)
+    audit.record(user=request.user, action=audit.Action.VIEW, verification=verification)
+    context = {
+        "verification": verification,
+        "reasons": presenters.reasons(verification),
+        "same_subject": queries.same_subject(verification),
+        "same_subject_limit": queries.SAME_SUBJECT_LIMIT,
+        "timeline": presenters.timeline(verification),
+        "raw_json": presenters.pretty_json(verification.raw),
+    }
+    match verification.provider:
+        case ProviderKind.IDENFY:
+            context["checks"] = presenters.idenfy_checks(verification.raw)
+        case ProviderKind.SWAN:
+            context["levels"] = presenters.swan_levels(verification)
+        case ProviderKind.EQUALS:
+            context["facts"] = presenters.equals_facts(verification)
+        case ProviderKind.STORA:
+            context["facts"] = presenters.stora_facts(verification)
+    return TemplateResponse(request, DETAIL_TEMPLATE, context)
+
+
+@require_GET
+@reviewer_required
+@refuse_without_audit
+@never_cache
+def verification_live_status_hx(request: HtmxHttpRequest, pk: int) -> TemplateResponse:
+    verification = _verification_or_404(pk, idenfy_only=True)
+    audit.record(user=request.user, action=audit.Action.FULL_STATUS, verification=verification)
+    result = live.fetch_full_status(verification=verification)
+    context = {"verification": verification, "live": result}
+    context["full"] = presenters.full_status(result.data)
+    return TemplateResponse(request, f"{DETAIL_TEMPLATE}#live-status", context)
+
+
+@require_GET
+@reviewer_required
+@refuse_without_audit
+@never_cache
+def verification_data_hx(request: HtmxHttpRequest, pk: int) -> TemplateResponse:
+    verification = _verification_or_404(pk, idenfy_only=True)
+    audit.record(user=request.user, action=audit.Action.DATA, verification=verification)
+    result = live.fetch_data(verification=verification)
+    context = {"verification": verification, "live": result, "rows": presenters.facts(result.data)}
+    return TemplateResponse(request, f"{DETAIL_TEMPLATE}#document-data", context)
+
+
+@require_GET
+@reviewer_required
+@refuse_without_audit
+@never_cache
+def verification_files_hx(request: HtmxHttpRequest, pk: int) -> TemplateResponse:
+    verification = _verification_or_404(pk, idenfy_only=True)
+    audit.record(user=request.user, action=audit.Action.FILES, verification=verification)
+    result = live.fetch_files(verification=verification)
+    links = [
+        (kind, url) for kind, url in (result.data or {}).items() if isinstance(url, str) and url
+    ]
+    context = {"verification": verification, "live": result, "links": links}
+    return TemplateResponse(request, f"{DETAIL_TEMPLATE}#files", context)
