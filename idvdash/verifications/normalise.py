@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from idvdash.providers.clients.base import VerificationRecord
+from idvdash.providers.clients.base import VerificationRecord, parse_timestamp
 from idvdash.verifications.models import Outcome
 from idvdash.verifications.vocabulary import canonical
 
@@ -171,6 +171,21 @@ def to_fields(kind: str, record: VerificationRecord) -> dict[str, Any]:
         "provider_updated_at": record.updated_at or record.created_at,
         "raw": record.payload,
     }
+
+
+def times_from_detail(kind: str, detail: object) -> dict[str, Any]:
+    """Return the provider's own creation / update times found in a live detail, if any.
+
+    iDenfy's list carries no times (its rows start with the time we first saw them);
+    its full status has `created` and `updated`.
+    """
+    if kind != "idenfy" or not isinstance(detail, dict):
+        return {}
+    created = parse_timestamp(detail.get("created"))
+    updated = parse_timestamp(detail.get("updated")) or created
+    if created is None:
+        return {}
+    return {"provider_created_at": created, "provider_updated_at": max(created, updated)}
 
 
 def _idenfy(payload: dict[str, Any], raw_status: str) -> dict[str, Any]:

@@ -14,6 +14,7 @@ The account's `sync_checkpoint` holds:
 import hashlib
 import json
 import logging
+import traceback
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -162,7 +163,14 @@ def execute(*, run: SyncRun, client: VerificationClient | None = None) -> SyncRu
         _fail(run, STOPPED)
         raise
     except Exception as err:
-        log.exception("sync run %s of account %s failed", run.pk, account.name)
+        # The frames, not the message: an exception's text may quote provider data.
+        log.error(
+            "sync run %s of account %s failed: unexpected %s (message withheld)\n%s",
+            run.pk,
+            account.name,
+            type(err).__name__,
+            "".join(traceback.format_tb(err.__traceback__)),
+        )
         _fail(run, UNEXPECTED.format(error=type(err).__name__, account=account.name, run=run.pk))
     return run
 
@@ -364,10 +372,16 @@ def _refusal(account: ProviderAccount) -> str:
 def store_detail_snapshot(
     *, verification: Verification, detail: dict[str, Any], fetched_at: datetime | None = None
 ) -> Verification:
-    """Store a provider's live detail (iDenfy full status) on the row, with its fetch time."""
-    verification.detail = detail
-    verification.detail_fetched_at = fetched_at or timezone.now()
-    Verification.objects.filter(pk=verification.pk).update(
-        detail=verification.detail, detail_fetched_at=verification.detail_fetched_at
-    )
+    """Store a provider's live detail (iDenfy full status) on the row, with its fetch time.
+
+    The detail's own creation and update times replace the ones we stood in with.
+    """
+    changes = {
+        "detail": detail,
+        "detail_fetched_at": fetched_at or timezone.now(),
+        **normalise.times_from_detail(verification.provider, detail),
+    }
+    for name, value in changes.items():
+        setattr(verification, name, value)
+    Verification.objects.filter(pk=verification.pk).update(**changes)
     return verification

@@ -36,10 +36,12 @@ def sync_overview() -> list[dict]:
     rows = []
     for account in accounts:
         last_ok = runs.get(account.succeeded_id)
+        run = runs.get(account.latest_id)
         rows.append(
             {
                 "account": account,
-                "run": runs.get(account.latest_id),
+                "run": run,
+                "since": now - (run.finished_at or run.started_at or run.queued_at) if run else None,
                 "data_age": now - last_ok.finished_at if last_ok and last_ok.finished_at else None,
             }
         )

@@ -289,3 +289,26 @@ def test_a_queued_sync_runs_in_the_background_worker(
     queued.refresh_from_db()
     assert queued.state == SyncRun.State.SUCCEEDED, queued.error
     assert queued.created == Verification.objects.filter(account=account).count() > 0
+
+
+def test_an_idenfy_snapshot_brings_the_providers_own_times():
+    account = ProviderAccount.objects.create(name="idf", kind="idenfy", credentials={})
+    sync.upsert_page(
+        account=account, page=Page([listed("scan-1", "APPROVED")], {}), now=timezone.now()
+    )
+    row = Verification.objects.get()
+
+    sync.store_detail_snapshot(
+        verification=row,
+        detail={
+            "status": "APPROVED",
+            "created": "2026-05-02 13:11:21",
+            "updated": "2026-05-02 19:46:37",
+        },
+    )
+
+    row.refresh_from_db()
+    assert row.provider_created_at.isoformat() == "2026-05-02T13:11:21+00:00"
+    assert row.provider_updated_at.isoformat() == "2026-05-02T19:46:37+00:00"
+    assert row.detail["status"] == "APPROVED"
+    assert row.detail_fetched_at is not None
