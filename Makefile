@@ -10,7 +10,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.14 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { echo $$p; break; }; done)
 
-.PHONY: help install demo test lint format lock
+.PHONY: help install demo test lint format lock audit loadtest
 
 help:
 	@echo "make demo    install, migrate, create demo logins and serve http://127.0.0.1:8000"
@@ -18,6 +18,8 @@ help:
 	@echo "make lint    ruff check and format check"
 	@echo "make format  ruff fix and format"
 	@echo "make lock    regenerate requirements/*.txt from pyproject.toml"
+	@echo "make audit   known vulnerabilities (pip-audit) and ruff's security rules"
+	@echo "make loadtest  20 reviewers for 60 s against gunicorn while a sync writes"
 
 install: $(STAMP)
 
@@ -45,3 +47,10 @@ lock: install
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
 	$(BIN)/python -m uv pip compile pyproject.toml --universal --python-version 3.12 --generate-hashes --no-header -q -o requirements/base.txt
 	$(BIN)/python -m uv pip compile pyproject.toml --extra dev --universal --python-version 3.12 --generate-hashes --no-header -q -o requirements/dev.txt
+
+audit: install
+	$(BIN)/ruff check --select S --ignore S101 .
+	$(BIN)/python -m idvdash.core.audit_deps requirements/dev.txt
+
+loadtest: install
+	$(BIN)/python -m idvdash.core.loadtest --duration 60 --reviewers 20

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks_db",
+    "axes",
     "idvdash.core",
     "idvdash.providers",
     "idvdash.verifications",
@@ -98,10 +99,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # An htmx request sent to the sign-in page gets HX-Redirect, not a fragment.
+    "idvdash.core.middleware.HtmxLoginRedirectMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle and absolute session limits (before the view, and the login check, see the user).
+    "idvdash.core.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Signed-in responses: Cache-Control no-store unless the view said otherwise.
+    "idvdash.core.middleware.NoStoreMiddleware",
+    # Last, so it sees the lockout flag set during authentication.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "idvdash.urls"
@@ -148,6 +157,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out username before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
@@ -179,10 +193,36 @@ PROVIDER_HTTP = {
 }
 
 # Sessions: an idle reviewer is logged out; a session never outlives a working day.
-SESSION_COOKIE_AGE = int(timedelta(hours=12).total_seconds())
+# idvdash.core.middleware.SessionLifetimeMiddleware enforces both limits; polling
+# requests (SESSION_POLLING_TRIGGERS: htmx element ids) do not count as activity.
+SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
+SESSION_ACTIVITY_GRANULARITY = timedelta(minutes=1)
+SESSION_POLLING_TRIGGERS = ("sync-status",)
+SESSION_COOKIE_AGE = int(SESSION_IDLE_TIMEOUT.total_seconds())
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one
+# username (from any address), or from one address (for any username), that username
+# or address is locked for AXES_COOLOFF_TIME; no password is checked while it is
+# locked. A successful sign-in resets the count.
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "idvdash.core.lockout.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_SENSITIVE_PARAMETERS = ["password"]
+if env_bool("BEHIND_TLS_PROXY", default=False):
+    # The proxy's X-Forwarded-For names the client; REMOTE_ADDR is the proxy.
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# Stored iDenfy full-status snapshots are cleared after this many days
+# (`manage.py purge_snapshots`, daily from cron).
+DETAIL_SNAPSHOT_RETENTION_DAYS = env.int("DETAIL_SNAPSHOT_RETENTION_DAYS", default=30)
 
 # Headers. Scripts only from our origin or with the per-request nonce.
 SECURE_CSP = {
@@ -197,6 +237,7 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 X_FRAME_OPTIONS = "DENY"
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

@@ -6,6 +6,7 @@ from idvdash.core import views as core_views
 
 urlpatterns = [
     path("", core_views.overview, name="overview"),
+    path("healthz", core_views.healthz, name="healthz"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -16,3 +17,5 @@ urlpatterns = [
     path("sync/", include("idvdash.verifications.sync_urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "idvdash.core.errors.server_error"

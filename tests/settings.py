@@ -15,3 +15,17 @@ WHITENOISE_USE_FINDERS = True
 
 # Same retries as production, without the waiting.
 PROVIDER_HTTP = {"RETRIES": 3, "BACKOFF": 0.01, "CONNECT_TIMEOUT": 2.0, "READ_TIMEOUT": 5.0}
+
+# SQLite tests run on a file, as production SQLite does (WAL, IMMEDIATE transactions):
+# concurrency tests need real file locking, not the shared in-memory cache. The file
+# lives in memory-backed /dev/shm where there is one, so it costs no disk I/O.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import os
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(
+            "/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir(),
+            f"idvdash-test-{os.getpid()}.sqlite3",
+        )
+    }

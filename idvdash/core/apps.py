@@ -7,6 +7,9 @@ class CoreConfig(AppConfig):
     name = "idvdash.core"
     label = "core"
 
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects the receivers)
+
 
 class IdvdashAdminConfig(admin_apps.AdminConfig):
     default = False

@@ -1,4 +1,6 @@
+from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
@@ -6,6 +8,13 @@ from idvdash.core.http import HtmxHttpRequest
 from idvdash.verifications.models import Verification
 
 VIEW_VERIFICATIONS = "verifications.view_verification"
+
+
+@login_not_required
+@require_GET
+def healthz(request: HtmxHttpRequest) -> HttpResponse:
+    """Liveness for load balancers: the process answers; touches no database, no session."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 @require_GET

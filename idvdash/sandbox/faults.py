@@ -33,6 +33,10 @@ swan `token`, `graphql`; stora `token`, `list`, `detail`.
 |                  | answers 401 (expired); on an API endpoint: the bearer token sent |            |
 |                  | is treated as expired                                            |            |
 | `graphql_errors` | Swan only: HTTP 200 with `{"errors": [...], "data": null}`       | `message`, `code` |
+| `loop_cursor`    | list pages only: the page's cursor points back at itself (iDenfy | — |
+|                  | `next` = this page, Swan `endCursor` = the cursor asked with,    | |
+|                  | Stora ignores `page` and keeps `next` set); use `skip=1` so the  | |
+|                  | first page is normal. Equals pages by offset: no cursor to loop  | |
 """
 
 import threading
@@ -58,9 +62,16 @@ FAULTS = (
     "duplicate_ids",
     "expired_token",
     "graphql_errors",
+    "loop_cursor",
 )
 # Faults that change a response body rather than replace it: the provider applies them.
-CONTENT_FAULTS = {"truncated_page", "duplicate_ids", "expired_token", "graphql_errors"}
+CONTENT_FAULTS = {
+    "truncated_page",
+    "duplicate_ids",
+    "expired_token",
+    "graphql_errors",
+    "loop_cursor",
+}
 
 
 @dataclass

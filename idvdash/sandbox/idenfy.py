@@ -35,7 +35,7 @@ class IdenfyApi:
 
     name = "idenfy"
     prefix = "/idenfy"
-    content_faults = {"list": frozenset({"truncated_page", "duplicate_ids"})}
+    content_faults = {"list": frozenset({"truncated_page", "duplicate_ids", "loop_cursor"})}
 
     def __init__(self, catalog: IdenfyCatalog) -> None:
         self.catalog = catalog
@@ -112,11 +112,14 @@ class IdenfyApi:
         for pos in window(start, stop, req.fault):
             i = indices[pos] if indices is not None else visible - 1 - pos
             rows.append(catalog.list_row(i))
+        looping = req.fault is not None and req.fault.fault == "loop_cursor"
         return json_response(
             200,
             {
                 "count": total,
-                "next": self._page_url(req, page + 1) if page < pages else None,
+                "next": self._page_url(req, page if looping else page + 1)
+                if page < pages
+                else None,
                 "previous": self._page_url(req, page - 1) if page > 1 else None,
                 "results": rows,
             },

@@ -91,7 +91,7 @@ class StoraApi:
     prefix = "/stora"
     content_faults = {
         "token": frozenset({"expired_token"}),
-        "list": frozenset({"truncated_page", "duplicate_ids", "expired_token"}),
+        "list": frozenset({"truncated_page", "duplicate_ids", "expired_token", "loop_cursor"}),
         "detail": frozenset({"expired_token"}),
     }
 
@@ -228,6 +228,9 @@ class StoraApi:
         if not limit.isdigit() or not 1 <= int(limit) <= 100:
             return _param_error("limit", "value at `/limit` must be >= 1 and <= 100")
         page_no, per = int(page), int(limit)
+        looping = req.fault is not None and req.fault.fault == "loop_cursor"
+        if looping:
+            page_no = 1  # `page` is ignored: the same page comes back, `next` stays set
         sort_by = req.param("sort_by") or "created_at"
         direction = req.param("sort_direction") or "DESC"
         if sort_by not in ("created_at", "updated_at"):
@@ -269,7 +272,7 @@ class StoraApi:
             "count": total,
             "last": pages,
             "limit": per,
-            "next": page_no + 1 if page_no < pages else None,
+            "next": page_no + 1 if page_no < pages or looping else None,
             "page": page_no,
             "pages": pages,
             "prev": page_no - 1 if page_no > 1 else None,

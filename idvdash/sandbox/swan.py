@@ -60,7 +60,7 @@ class SwanApi:
     content_faults = {
         "token": frozenset({"expired_token"}),
         "graphql": frozenset(
-            {"truncated_page", "duplicate_ids", "expired_token", "graphql_errors"}
+            {"truncated_page", "duplicate_ids", "expired_token", "graphql_errors", "loop_cursor"}
         ),
     }
 

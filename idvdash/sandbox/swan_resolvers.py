@@ -55,13 +55,16 @@ class Resolvers:
         fault = self._take_fault()
         positions = window(start, stop, fault)
         edges = [{"node": node(p), "cursor": cursor(p)} for p in positions]
+        end_cursor = cursor(stop - 1) if stop > start else None
+        if fault is not None and fault.fault == "loop_cursor" and start > 0:
+            end_cursor = cursor(start - 1)  # the cursor this page was asked with
         return {
             "totalCount": total,
             "pageInfo": {
                 "hasNextPage": stop < total,
                 "hasPreviousPage": start > 0,
                 "startCursor": cursor(start) if stop > start else None,
-                "endCursor": cursor(stop - 1) if stop > start else None,
+                "endCursor": end_cursor,
             },
             "edges": edges,
         }

@@ -10,12 +10,16 @@ from idvdash.providers.kinds import ProviderKind
 from idvdash.providers.models import ProviderAccount
 
 from .models import Outcome
-from .queries import Cursor, Filters, Sort
+from .queries import CONTAINS_MIN_LENGTH, Cursor, Filters, Match, Sort
 
 MAX_STALE_DAYS = 3650
 BAD_CURSOR = "That page link is not valid for this list; showing the first page instead."
 BAD_DATE_RANGE = "The end date is before the start date; it was left out."
 IGNORED = "Some filter values could not be used and were left out; see the marked fields."
+TOO_SHORT_TO_CONTAIN = (
+    f"Searching for text anywhere in an id needs at least {CONTAINS_MIN_LENGTH} characters; "
+    "use “Starts with” for shorter text."
+)
 
 SUSPECTED_CHOICES = [("", "Any"), ("yes", "Suspected"), ("no", "Not suspected")]
 
@@ -32,8 +36,17 @@ class VerificationFilterForm(forms.Form):
         label="Search",
         required=False,
         max_length=255,
-        help_text="Subject or external id: exact or the start of it, any case.",
+        help_text=(
+            "Subject or external id, any case: the start of it, or with “Contains” "
+            f"any part of at least {CONTAINS_MIN_LENGTH} characters."
+        ),
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Subject or external id"}),
+    )
+    match = forms.ChoiceField(
+        label="Match",
+        required=False,
+        choices=[(match.value, match.label) for match in Match],
+        initial=Match.PREFIX,
     )
     subject = forms.CharField(required=False, max_length=255, widget=forms.HiddenInput)
     provider = forms.ChoiceField(
@@ -80,6 +93,9 @@ class VerificationFilterForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        text = (data.get("q") or "").strip()
+        if self.match_value() is Match.CONTAINS and 0 < len(text) < CONTAINS_MIN_LENGTH:
+            self.add_error("q", forms.ValidationError(TOO_SHORT_TO_CONTAIN, code="too_short"))
         start, end = data.get("updated_from"), data.get("updated_to")
         if start and end and end < start:
             self.add_error("updated_to", forms.ValidationError(BAD_DATE_RANGE, code="range"))
@@ -87,6 +103,9 @@ class VerificationFilterForm(forms.Form):
         if cursor is not None and cursor.sort != self.sort_value():
             self.add_error("cursor", forms.ValidationError(BAD_CURSOR, code="bad_cursor"))
         return data
+
+    def match_value(self) -> Match:
+        return Match(self.cleaned_data.get("match") or Match.PREFIX)
 
     def sort_value(self) -> Sort:
         return Sort(self.cleaned_data.get("sort") or Sort.UPDATED_DESC)
@@ -98,6 +117,7 @@ class VerificationFilterForm(forms.Form):
         suspected = data.get("suspected")
         return Filters(
             q=(data.get("q") or "").strip(),
+            match=self.match_value(),
             subject=data.get("subject") or "",
             provider=data.get("provider") or "",
             account_id=account.pk if account else None,

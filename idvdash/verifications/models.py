@@ -29,7 +29,7 @@ class Verification(models.Model):
     provider = models.CharField(max_length=16, choices=ProviderKind.choices)
     external_id = models.CharField(max_length=255)
     # The provider's client / contact / applicant / user id: one person across providers.
-    subject_ref = models.CharField(max_length=255, blank=True, db_index=True)
+    subject_ref = models.CharField(max_length=255, blank=True)
     outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.UNKNOWN)
     raw_status = models.CharField(max_length=64, blank=True)
     # The last approved / declined / suspected outcome the row had, so a decision
@@ -72,6 +72,20 @@ class Verification(models.Model):
                 fields=["suspected", "-provider_updated_at", "-id"], name="verif_susp_upd"
             ),
             models.Index(fields=["external_id"], name="verif_external_id"),
+            # The same filters sorted by creation time: no list page sorts rows itself.
+            models.Index(fields=["provider", "-provider_created_at", "-id"], name="verif_prov_crt"),
+            models.Index(fields=["account", "-provider_created_at", "-id"], name="verif_acct_crt"),
+            models.Index(fields=["outcome", "-provider_created_at", "-id"], name="verif_outc_crt"),
+            models.Index(
+                fields=["suspected", "-provider_created_at", "-id"], name="verif_susp_crt"
+            ),
+            # One person's rows, in either order (also the detail page's "same person").
+            models.Index(
+                fields=["subject_ref", "-provider_updated_at", "-id"], name="verif_subj_upd"
+            ),
+            models.Index(
+                fields=["subject_ref", "-provider_created_at", "-id"], name="verif_subj_crt"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,6 +5,11 @@ Verification (`(-provider_updated_at, -id)`, `(-provider_created_at, -id)`,
 `(provider|account|outcome|suspected, -provider_updated_at, -id)`, `subject_ref`,
 `external_id`). Keyset conditions avoid row values, `a <= x AND (a < x OR id < y)`,
 so SQLite and PostgreSQL both turn the first term into an index range.
+
+Search matches the start of subject_ref / external_id (the default, on the
+`lower(column)` indexes) or, with Match.CONTAINS, any part of them of at least
+three characters (trigram indexes: pg_trgm on PostgreSQL, an FTS5 trigram table on
+SQLite).
 """
 
 from __future__ import annotations
@@ -18,9 +23,10 @@ from enum import StrEnum
 from typing import Self
 
 from django.db import connection
-from django.db.models import Expression, F, Q, QuerySet
+from django.db.models import DateTimeField, Expression, F, Func, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Collate, Lower
-from django.db.models.lookups import GreaterThanOrEqual, LessThan, StartsWith
+from django.db.models.lookups import Contains, GreaterThanOrEqual, LessThan, StartsWith
 from django.utils import timezone
 
 from .models import Verification
@@ -31,6 +37,32 @@ SAME_SUBJECT_LIMIT = 20
 MAX_PK = 2**63 - 1
 CURSOR_VERSION = "1"
 SURROGATES_START, SURROGATES_END = 0xD800, 0xDFFF
+# Substring search walks trigram indexes, which need three characters to narrow anything.
+CONTAINS_MIN_LENGTH = 3
+# What the list and the export show: everything else (the payloads) stays on disk.
+LIST_COLUMNS = (
+    "account__name",
+    "provider",
+    "external_id",
+    "subject_ref",
+    "outcome",
+    "raw_status",
+    "suspected",
+    "reason_codes",
+    "provider_created_at",
+    "provider_updated_at",
+)
+
+
+class Match(StrEnum):
+    """How the search text is matched against subject_ref and external_id."""
+
+    PREFIX = "prefix"
+    CONTAINS = "contains"
+
+    @property
+    def label(self) -> str:
+        return "Starts with" if self is Match.PREFIX else "Contains"
 
 
 class Sort(StrEnum):
@@ -67,6 +99,7 @@ class Filters:
     """The list's filters, already validated (VerificationFilterForm.filters() builds them)."""
 
     q: str = ""
+    match: Match = Match.PREFIX
     subject: str = ""
     provider: str = ""
     account_id: int | None = None
@@ -135,7 +168,8 @@ class VerificationQuerySet(QuerySet):
     """Small chainable filters for the reviewer list; each keeps an index usable."""
 
     def for_list(self) -> Self:
-        return self.select_related("account")
+        """The account joined, and only the columns a list row shows (no payloads)."""
+        return self.select_related("account").only(*LIST_COLUMNS)
 
     def for_provider(self, provider: str) -> Self:
         return self.filter(provider=provider)
@@ -154,22 +188,28 @@ class VerificationQuerySet(QuerySet):
     def suspicious(self, flag: bool = True) -> Self:
         return self.filter(suspected=flag)
 
-    def updated_between(self, start: date | None, end: date | None) -> Self:
+    def updated_between(
+        self, start: date | None, end: date | None, *, sort: Sort = Sort.UPDATED_DESC
+    ) -> Self:
         """Keep rows last updated on or after `start` and on or before `end` (UTC days)."""
-        qs = self
+        qs, updated = self, _updated_for(sort)
         if start is not None:
-            qs = qs.filter(provider_updated_at__gte=_day_start(start))
+            qs = qs.filter(GreaterThanOrEqual(updated, _day_start(start)))
         if end is not None:
-            qs = qs.filter(provider_updated_at__lt=_day_start(end + timedelta(days=1)))
+            qs = qs.filter(LessThan(updated, _day_start(end + timedelta(days=1))))
         return qs
 
-    def stale(self, days: int) -> Self:
+    def stale(self, days: int, *, sort: Sort = Sort.UPDATED_DESC) -> Self:
         """Keep rows the provider has not updated for at least `days` days."""
-        return self.filter(provider_updated_at__lt=timezone.now() - timedelta(days=days))
+        return self.filter(LessThan(_updated_for(sort), timezone.now() - timedelta(days=days)))
 
-    def matching(self, text: str) -> Self:
-        """Keep rows whose subject_ref or external_id equals or starts with `text`, any case."""
-        return self.filter(search_condition(text)) if text.strip() else self
+    def matching(self, text: str, match: Match = Match.PREFIX) -> Self:
+        """Keep rows whose subject_ref or external_id starts with (or contains) `text`, any case."""
+        if not text.strip():
+            return self
+        if match is Match.CONTAINS:
+            return self.filter(contains_condition(text))
+        return self.filter(search_condition(text))
 
     def ordered(self, sort: Sort) -> Self:
         prefix = "-" if sort.descending else ""
@@ -198,7 +238,7 @@ def filter_verifications(*, filters: Filters) -> VerificationQuerySet:
     """Return the rows the filters select, in the filters' sort order (ending on id)."""
     qs = verifications().for_list()
     if filters.q:
-        qs = qs.matching(filters.q)
+        qs = qs.matching(filters.q, filters.match)
     if filters.subject:
         qs = qs.for_subject(filters.subject)
     if filters.provider:
@@ -210,9 +250,9 @@ def filter_verifications(*, filters: Filters) -> VerificationQuerySet:
     if filters.suspected is not None:
         qs = qs.suspicious(filters.suspected)
     if filters.updated_from or filters.updated_to:
-        qs = qs.updated_between(filters.updated_from, filters.updated_to)
+        qs = qs.updated_between(filters.updated_from, filters.updated_to, sort=filters.sort)
     if filters.stale_days is not None:
-        qs = qs.stale(filters.stale_days)
+        qs = qs.stale(filters.stale_days, sort=filters.sort)
     return qs.ordered(filters.sort)
 
 
@@ -267,6 +307,45 @@ def search_condition(text: str) -> Q:
     if not needle:
         return Q()
     return _prefix_of("subject_ref", needle) | _prefix_of("external_id", needle)
+
+
+def contains_condition(text: str) -> Q:
+    """Q for rows whose subject_ref or external_id contains `text`, any case.
+
+    `text` needs CONTAINS_MIN_LENGTH characters (the form checks); shorter text is
+    matched as a prefix instead, which an index can still serve.
+    """
+    needle = text.strip().lower()
+    if len(needle) < CONTAINS_MIN_LENGTH:
+        return search_condition(needle)
+    if connection.vendor == "sqlite":
+        phrase = '"' + needle.replace('"', '""') + '"'
+        return Q(
+            pk__in=RawSQL("SELECT rowid FROM verif_search WHERE verif_search MATCH %s", [phrase])
+        )
+    return Q(Contains(Lower(F("subject_ref")), needle)) | Q(
+        Contains(Lower(F("external_id")), needle)
+    )
+
+
+class _NotIndexed(Func):
+    """SQLite's unary plus: the same value, but the planner will not drive a query by it."""
+
+    template = "+%(expressions)s"
+    output_field = DateTimeField()
+
+
+def _updated_for(sort: Sort) -> Expression:
+    """provider_updated_at to filter on, when the list is in `sort` order.
+
+    Sorted by creation time, a range on the update time must not pick the index:
+    SQLite would read the whole range and sort it in a temporary B-tree. Walking the
+    creation-time index and checking the update time per row stops after one page.
+    PostgreSQL weighs both with its statistics and needs no hint.
+    """
+    if sort.column == "provider_updated_at" or connection.vendor != "sqlite":
+        return F("provider_updated_at")
+    return _NotIndexed(F("provider_updated_at"))
 
 
 def _day_start(day: date) -> datetime:

@@ -41,7 +41,9 @@ def sync_overview() -> list[dict]:
             {
                 "account": account,
                 "run": run,
-                "since": now - (run.finished_at or run.started_at or run.queued_at) if run else None,
+                "since": now - (run.finished_at or run.started_at or run.queued_at)
+                if run
+                else None,
                 "data_age": now - last_ok.finished_at if last_ok and last_ok.finished_at else None,
             }
         )

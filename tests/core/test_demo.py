@@ -5,11 +5,17 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate as django_authenticate
+from django.test import RequestFactory
 
 from idvdash.core.demo import DEMO_LOGINS, ensure_demo_users
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def authenticate(**credentials: str):
+    """Authenticate as the sign-in form does: with a request (django-axes needs one)."""
+    return django_authenticate(RequestFactory().post("/accounts/login/"), **credentials)
 
 
 @pytest.mark.django_db

@@ -9,6 +9,8 @@ from typing import Any, Protocol
 
 EXCERPT_LENGTH = 500
 REDACTED = "[redacted]"
+# A provider whose paging leads back to a page already read would be walked forever.
+LOOPING_PAGES = "sent a next-page cursor that leads back to a page already read"
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import requests
 
-from .base import Page, ProviderResponseError, RecentIds, VerificationRecord
+from .base import LOOPING_PAGES, Page, ProviderResponseError, RecentIds, VerificationRecord
 from .http import ProviderHttp
 
 PROVIDER = "iDenfy"
@@ -70,7 +70,10 @@ class IdenfyClient:
                 yield Page(records=records, checkpoint={})
                 return
             url, params = self._follow(url, next_url), None
-            page_no = _param_in(url, "page", default=page_no + 1)
+            previous_page, page_no = page_no, _param_in(url, "page", default=page_no + 1)
+            if page_no <= previous_page:
+                # `next` leads back (or stays): following it would never end.
+                raise self._http.error(ProviderResponseError, LOOPING_PAGES)
             yield Page(records=records, checkpoint={"page": page_no, "perPage": per_page})
 
     def enrich(self, record: VerificationRecord) -> VerificationRecord:

@@ -10,6 +10,7 @@ from urllib.parse import quote
 import requests
 
 from .base import (
+    LOOPING_PAGES,
     Page,
     ProviderResponseError,
     VerificationRecord,
@@ -65,6 +66,7 @@ class StoraClient:
         """
         state = _State.load(checkpoint)
         emitted: set[tuple[str, datetime]] = set()
+        previous: list[tuple[str, datetime]] = []
         while True:
             params: dict[str, Any] = {
                 "limit": self.limit,
@@ -82,6 +84,11 @@ class StoraClient:
                     ProviderResponseError, "sent a list without identity_verifications"
                 )
             records = [self._record(row) for row in rows]
+            versions = [(record.external_id, _changed_at(record)) for record in records]
+            if versions and versions == previous:
+                # The very rows of the page before, although we asked for the next one.
+                raise self._http.error(ProviderResponseError, LOOPING_PAGES)
+            previous = versions
             fresh = []
             for record in records:
                 # A row changed again during the walk comes back newer: that one is kept.

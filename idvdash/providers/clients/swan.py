@@ -9,6 +9,7 @@ from typing import Any
 import requests
 
 from .base import (
+    LOOPING_PAGES,
     Page,
     ProviderAuthError,
     ProviderResponseError,
@@ -113,6 +114,7 @@ class SwanClient:
         after = (checkpoint or {}).get("after")
         after = after if isinstance(after, str) and after else None
         seen = RecentIds()
+        cursors = {after}  # one short string per page: a cursor seen again is a loop
         while True:
             seen.next_page()
             variables = {
@@ -140,6 +142,9 @@ class SwanClient:
             if page_info.get("hasNextPage") is not True or not isinstance(cursor, str):
                 yield Page(records=records, checkpoint={})
                 return
+            if cursor in cursors:
+                raise self._http.error(ProviderResponseError, LOOPING_PAGES)
+            cursors.add(cursor)
             after = cursor
             yield Page(records=records, checkpoint={"after": after})
 
@@ -170,6 +175,7 @@ class SwanClient:
             # Missing or cut short inside the users page: read this user's list on its own.
             connection = self._user_identifications(user_id, None)
         records = []
+        cursors: set[str] = set()
         while True:
             records += [
                 self._record(user_id, _node(edge, self._http)) for edge in connection["edges"]
@@ -178,6 +184,9 @@ class SwanClient:
             cursor = page_info.get("endCursor")
             if page_info.get("hasNextPage") is not True or not isinstance(cursor, str):
                 return records
+            if cursor in cursors:
+                raise self._http.error(ProviderResponseError, LOOPING_PAGES)
+            cursors.add(cursor)
             connection = self._user_identifications(user_id, cursor)
 
     def _user_identifications(self, user_id: str, after: str | None) -> dict[str, Any]:

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from idvdash.verifications.benchmarks import sync_bench
+from idvdash.verifications.benchmarks import list_bench, sync_bench
 from idvdash.verifications.benchmarks.harness import isolated_database, report
 
 KINDS = ["idenfy", "equals", "swan", "stora"]
@@ -24,11 +24,27 @@ class Command(BaseCommand):
         sync_parser.add_argument("--kinds", nargs="+", choices=KINDS, default=KINDS)
         sync_parser.add_argument("--memory-kind", choices=KINDS, default="equals")
         sync_parser.add_argument("--json", type=Path, default=None)
+        list_parser = suites.add_parser(
+            "list", help="list, detail, search and count on a large seeded mirror"
+        )
+        list_parser.add_argument("--rows", type=int, default=1_000_000, help="rows to seed")
+        list_parser.add_argument("--reps", type=int, default=7, help="repetitions per median")
+        list_parser.add_argument("--load-seconds", type=float, default=5.0)
+        list_parser.add_argument(
+            "--sync-rows", type=int, default=3000, help="rows the concurrent sync writes (SQLite)"
+        )
+        list_parser.add_argument(
+            "--plans-only", action="store_true", help="seed, check plans and query counts only"
+        )
+        list_parser.add_argument("--json", type=Path, default=None)
 
     def handle(self, *args: object, **options: object) -> None:
-        rows = options["rows"]
         # Django's DEBUG query log would cost time and memory that production never pays.
         settings.DEBUG = False
+        if options["suite"] == "list":
+            self.handle_list(options)
+            return
+        rows = options["rows"]
         with isolated_database() as vendor:
             figures = sync_bench.run_sync_figures(kinds=options["kinds"], rows=rows)
             figures.append(sync_bench.run_memory_figure(kind=options["memory_kind"], rows=rows))
@@ -44,5 +60,33 @@ class Command(BaseCommand):
                     context=sync_bench.context(rows),
                 )
             )
+        if not all(f.passed for f in figures):
+            self.stdout.write("Some figures missed their target.")
+
+    def handle_list(self, options: dict) -> None:
+        rows = options["rows"]
+        with isolated_database() as vendor:
+            figures, plans, info = list_bench.run(
+                rows=rows,
+                reps=options["reps"],
+                load_seconds=options["load_seconds"],
+                sync_rows=options["sync_rows"],
+                plans_only=options["plans_only"],
+            )
+            figures.insert(0, list_bench.plan_figure(plans))
+            out = (
+                options["json"]
+                or Path(settings.BASE_DIR) / "bench-results" / f"list-{vendor}-{rows}.json"
+            )
+            context = {**sync_bench.context(rows), **info, "plans": plans}
+            self.stdout.write(
+                report(
+                    figures, title=f"bench list: {rows} rows, {vendor}", out=out, context=context
+                )
+            )
+            for plan in plans:
+                if plan["problems"]:
+                    self.stdout.write(f"{plan['query']}: {', '.join(plan['problems'])}")
+                    self.stdout.write("    " + plan["plan"].replace("\n", "\n    "))
         if not all(f.passed for f in figures):
             self.stdout.write("Some figures missed their target.")

@@ -1,0 +1,131 @@
+"""A small closed-loop HTTP load generator and a production server to aim it at.
+
+`python -m idvdash.verifications.benchmarks.load URL SECONDS CONCURRENCY [COOKIE] [HEADER=VALUE ...]`
+prints one JSON line: completed requests, errors, requests per second, p50 and p95
+latency. It runs in its own process so it shares no interpreter with the server or
+with the benchmark that starts it.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import requests
+
+
+def hammer(url: str, *, seconds: float, concurrency: int, headers: dict[str, str]) -> dict:
+    parts = urlsplit(url)
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def worker() -> None:
+        mine, failed = [], 0
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            try:
+                conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+                conn.request("GET", target, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                conn.close()
+                ok = response.status == 200
+            except OSError:
+                ok = False
+            if ok:
+                mine.append(time.perf_counter() - started)
+            else:
+                failed += 1
+        with lock:
+            latencies.extend(mine)
+            errors[0] += failed
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "errors": errors[0],
+        "rps": len(latencies) / elapsed,
+        "p50": statistics.median(latencies) if latencies else 0.0,
+        "p95": latencies[int(len(latencies) * 0.95)] if latencies else 0.0,
+    }
+
+
+def run_load(
+    url: str, *, seconds: float, concurrency: int, headers: dict[str, str] | None = None
+) -> dict:
+    """Run hammer() in a separate Python process and return its result."""
+    args = [sys.executable, "-m", __name__, url, str(seconds), str(concurrency)]
+    args += [f"{k}={v}" for k, v in (headers or {}).items()]
+    out = subprocess.run(args, capture_output=True, text=True, check=True, timeout=seconds + 120)  # noqa: S603
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+@contextmanager
+def production_server(*, port: int, environment: dict[str, str], workers: int = 2) -> Iterator[str]:
+    """Serve idvdash with gunicorn (sync workers) on loopback; yield its root URL."""
+    root = f"http://127.0.0.1:{port}"
+    base = Path(__file__).resolve().parents[3]
+    env = {**os.environ, **environment}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    process = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "idvdash.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=base,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if requests.get(f"{root}/healthz", timeout=1).ok:
+                    break
+            except requests.RequestException:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError(f"gunicorn did not start: {process.communicate()[1][-2000:]}")
+            time.sleep(0.3)
+        yield root
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    url, seconds, concurrency, *pairs = sys.argv[1:]
+    headers = dict(pair.split("=", 1) for pair in pairs)
+    result = hammer(url, seconds=float(seconds), concurrency=int(concurrency), headers=headers)
+    print(json.dumps(result))

@@ -1,0 +1,91 @@
+"""`bench list` runs end to end; what does not depend on size holds at 10,000 rows.
+
+Timing ratios are the benchmark's business (they need the full size and a quiet
+machine); here: every list query walks an index in its ORDER BY order, the query
+counts stay constant, and /healthz (the benchmark's baseline) is what it claims.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from idvdash.verifications.benchmarks import list_bench, seed
+from idvdash.verifications.models import Verification
+
+ROOT = Path(__file__).resolve().parents[2]
+ROWS = 10_000
+
+
+def test_bench_list_smoke_at_ten_thousand_rows(tmp_path):
+    out = tmp_path / "list.json"
+    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    environment.update(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'bench.sqlite3'}",
+        DJANGO_SETTINGS_MODULE="idvdash.settings",
+    )
+    command = ["manage.py", "bench", "list", "--rows", str(ROWS), "--reps", "2"]
+    command += ["--load-seconds", "1", "--sync-rows", "200", "--json", str(out)]
+
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, *command],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(out.read_text())
+    figures = {figure["name"]: figure for figure in report["figures"]}
+    bad = [plan for plan in report["plans"] if plan["problems"]]
+    assert not bad, "\n".join(f"{p['query']}: {p['problems']}\n{p['plan']}" for p in bad)
+    assert figures["P3 plans: list queries that sort or scan"]["passed"]
+    assert figures["P5 queries: list page 10,000 ÷ page 2"]["passed"]
+    assert figures["P5 queries: detail, many same-subject ÷ none"]["passed"]
+    assert {name.split()[0] for name in figures} >= {
+        "P1", "P2", "P3", "P4", "P5", "P6", "P7", "P10", "P12", "P14",
+    }  # fmt: skip
+    for figure in report["figures"]:
+        assert figure["baseline"] > 0, figure["name"]
+    assert f"bench list: {ROWS} rows, sqlite" in result.stdout
+
+
+@pytest.mark.django_db
+def test_list_queries_walk_an_index_in_order_on_this_database():
+    """The plan check of the benchmark, on the suite's own database (SQLite or PostgreSQL)."""
+    seeded = seed.seed(rows=ROWS)
+    sample = Verification.objects.order_by("pk").first()
+
+    plans = list_bench.plans(
+        account_id=seeded.accounts[0].pk,
+        subject=sample.subject_ref,
+        needle=sample.subject_ref[-5:-1],
+    )
+
+    bad = [plan for plan in plans if plan["problems"]]
+    assert not bad, "\n".join(f"{p['query']}: {p['problems']}\n{p['plan']}" for p in bad)
+    assert len(plans) > 90
+    if connection.vendor == "sqlite":
+        contains = next(p for p in plans if p["query"] == "search contains")
+        assert "verif_search" in contains["plan"]
+    else:
+        contains = next(p for p in plans if p["query"] == "search contains")
+        assert "verif_subject_ref_trgm" in contains["plan"] or "Index" in contains["plan"]
+
+
+@pytest.mark.django_db
+def test_healthz_answers_ok_without_the_database_or_a_login(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get(reverse("healthz"))
+
+    assert response.status_code == 200
+    assert response.content == b"ok"
+    assert response["Content-Type"].startswith("text/plain")
