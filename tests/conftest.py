@@ -1,6 +1,9 @@
 import pytest
 from django.contrib.auth.models import Group
 
+from idvdash.providers.models import ProviderAccount
+from idvdash.sandbox.credentials import SANDBOX_CREDENTIALS
+
 pytest_plugins = ["tests.plugins.sandbox"]
 
 PASSWORD = "correct horse battery staple"
@@ -45,3 +48,20 @@ def reviewer_client(client, reviewer):
 def admin_client_(client, admin_user):
     client.force_login(admin_user)
     return client
+
+
+@pytest.fixture
+def make_account(sandbox, sandbox_faults):
+    """Create a provider account pointing at the sandbox (sandbox credentials by default)."""
+
+    def make(kind: str, **overrides) -> ProviderAccount:
+        return ProviderAccount.objects.create(
+            name=overrides.pop("name", f"{kind}-test"),
+            kind=kind,
+            base_url=overrides.pop("base_url", sandbox.base_urls[kind]),
+            token_url=overrides.pop("token_url", sandbox.token_urls.get(kind, "")),
+            credentials=overrides.pop("credentials", dict(SANDBOX_CREDENTIALS[kind])),
+            **overrides,
+        )
+
+    return make

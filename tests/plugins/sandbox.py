@@ -17,6 +17,13 @@ from idvdash.sandbox.credentials import SANDBOX_CREDENTIALS
 from idvdash.sandbox.faults import FaultController
 from idvdash.sandbox.server import SandboxServer
 
+# Small pages, so the sandbox's rows span several of them.
+SMALL_PAGES = {
+    "idenfy": {"per_page": 40},
+    "equals": {"limit": 40},
+    "swan": {"users_per_page": 10},
+    "stora": {"limit": 40},
+}
 SANDBOX_SIZE = 200
 SANDBOX_SEED = 1
 

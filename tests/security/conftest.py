@@ -1,33 +1,8 @@
 import pytest
 
 from idvdash.providers.models import ProviderAccount
-from idvdash.sandbox.credentials import SANDBOX_CREDENTIALS
 
 KINDS = ("idenfy", "equals", "swan", "stora")
-# Small pages, so the sandbox's rows span several of them.
-SMALL_PAGES = {
-    "idenfy": {"per_page": 40},
-    "equals": {"limit": 40},
-    "swan": {"users_per_page": 10},
-    "stora": {"limit": 40},
-}
-
-
-@pytest.fixture
-def make_account(sandbox, sandbox_faults):
-    """Create a provider account pointing at the sandbox (sandbox credentials by default)."""
-
-    def make(kind: str, **overrides) -> ProviderAccount:
-        return ProviderAccount.objects.create(
-            name=overrides.pop("name", f"{kind}-sec"),
-            kind=kind,
-            base_url=overrides.pop("base_url", sandbox.base_urls[kind]),
-            token_url=overrides.pop("token_url", sandbox.token_urls.get(kind, "")),
-            credentials=overrides.pop("credentials", dict(SANDBOX_CREDENTIALS[kind])),
-            **overrides,
-        )
-
-    return make
 
 
 SAMPLE_ID = 900_001

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from idvdash.verifications import sync
 from idvdash.verifications.models import SyncRun, Verification
-from tests.security.conftest import SMALL_PAGES
+from tests.plugins.sandbox import SMALL_PAGES
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -16,7 +16,8 @@ from idvdash.providers.clients.base import LOOPING_PAGES
 from idvdash.providers.clients.registry import client_for
 from idvdash.verifications import sync
 from idvdash.verifications.models import SyncRun, Verification
-from tests.security.conftest import KINDS, SMALL_PAGES
+from tests.plugins.sandbox import SMALL_PAGES
+from tests.security.conftest import KINDS
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,9 @@ from idvdash.providers.models import ProviderAccount
 from idvdash.sandbox.credentials import SANDBOX_CREDENTIALS
 from idvdash.verifications import sync
 from idvdash.verifications.models import SyncRun, Verification
+from tests.plugins.sandbox import SMALL_PAGES
 from tests.providers.factories import CANARY
-from tests.security.conftest import KINDS, SAMPLES, SMALL_PAGES
+from tests.security.conftest import KINDS, SAMPLES
 from tests.security.routes import body_of, routes
 
 pytestmark = pytest.mark.django_db

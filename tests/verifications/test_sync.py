@@ -10,36 +10,14 @@ from django.utils import timezone
 from idvdash.providers.clients.base import Page, VerificationRecord
 from idvdash.providers.clients.registry import client_for
 from idvdash.providers.models import ProviderAccount
-from idvdash.sandbox.credentials import SANDBOX_CREDENTIALS
 from idvdash.verifications import sync
 from idvdash.verifications.models import SyncRun, Verification
+from tests.plugins.sandbox import SMALL_PAGES
 
 pytestmark = pytest.mark.django_db
 
 KINDS = ["idenfy", "equals", "swan", "stora"]
 LIST_ENDPOINT = {"idenfy": "list", "equals": "list", "swan": "graphql", "stora": "list"}
-# Small pages, so the sandbox's 200 rows per provider span several of them.
-SMALL_PAGES = {
-    "idenfy": {"per_page": 40},
-    "equals": {"limit": 40},
-    "swan": {"users_per_page": 10},
-    "stora": {"limit": 40},
-}
-
-
-@pytest.fixture
-def make_account(sandbox, sandbox_faults):
-    def make(kind: str, **overrides) -> ProviderAccount:
-        return ProviderAccount.objects.create(
-            name=overrides.pop("name", f"{kind}-test"),
-            kind=kind,
-            base_url=sandbox.base_urls[kind],
-            token_url=sandbox.token_urls.get(kind, ""),
-            credentials=overrides.pop("credentials", dict(SANDBOX_CREDENTIALS[kind])),
-            **overrides,
-        )
-
-    return make
 
 
 def provider_ids(account: ProviderAccount) -> set[str]:
