@@ -111,7 +111,45 @@ def run_phase(
     return [t for th in threads for t in th.timings], [e for th in threads for e in th.errors]
 
 
+def wait_until_up(url: str) -> None:
+    import requests
+
+    for _ in range(300):
+        try:
+            if requests.get(url, timeout=5).ok:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def sync_writer(seconds: float) -> int:
+    """Re-sync every account back to back (full re-scans) for `seconds`; print each state."""
+    import django
+
+    django.setup()
+    import signal
+
+    from idvdash.providers.models import ProviderAccount
+    from idvdash.verifications import sync
+
+    deadline = time.monotonic() + seconds
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    while not stopped.is_set() and time.monotonic() < deadline:
+        for account in ProviderAccount.objects.all():
+            account.sync_checkpoint = {}
+            account.save(update_fields=["sync_checkpoint"])
+            print(sync.sync_account(account=account).state, flush=True)
+            if stopped.is_set():
+                break
+    return 0
+
+
 def main() -> int:
+    if len(sys.argv) == 3 and sys.argv[1] == "--sync-writer":
+        return sync_writer(float(sys.argv[2]))
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--reviewers", type=int, default=20)
@@ -139,14 +177,22 @@ def main() -> int:
 
         from idvdash.core.demo import ensure_demo_accounts
         from idvdash.core.middleware import mark_signed_in
-        from idvdash.sandbox.server import SandboxServer
         from idvdash.verifications import sync
         from idvdash.verifications.models import Verification
 
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
-        sandbox = SandboxServer(size=args.size, seed=7, realtime=True).start()
-        accounts = ensure_demo_accounts(sandbox_root=sandbox.url)
+        # The sandbox and the sync writer run in processes of their own, as a provider
+        # and a worker do in production: only the reviewers share this process.
+        sandbox_port = free_port()
+        sandbox = subprocess.Popen(  # noqa: S603
+            [sys.executable, str(ROOT / "manage.py"), "runsandbox", "--port", str(sandbox_port),
+             "--size", str(args.size), "--seed", "7", "--realtime"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        sandbox_url = f"http://127.0.0.1:{sandbox_port}"
+        wait_until_up(sandbox_url + "/_control/health")
+        accounts = ensure_demo_accounts(sandbox_root=sandbox_url)
         for account in accounts:
             sync.sync_account(account=account)
         ids = list(Verification.objects.values_list("pk", flat=True))
@@ -176,45 +222,28 @@ def main() -> int:
         )  # fmt: skip
         base = f"http://127.0.0.1:{port}"
         try:
-            import requests
-
-            for _ in range(100):
-                try:
-                    requests.get(base + "/accounts/login/", timeout=5)
-                    break
-                except requests.RequestException:
-                    time.sleep(0.1)
+            wait_until_up(base + "/healthz")
             run_phase(base, cookie, ids, reviewers=1, seconds=1.0, think=False)  # warm-up
             # Idle: one reviewer, nothing else running, back to back for enough samples.
             idle, idle_errors = run_phase(
                 base, cookie, ids, reviewers=1, seconds=IDLE_SECONDS, think=False
             )
 
-            stop_sync = threading.Event()
-            syncs: list[str] = []
-
-            def keep_syncing() -> None:
-                from django.db import connections
-
-                while not stop_sync.is_set():
-                    for account in accounts:
-                        account.refresh_from_db()
-                        account.sync_checkpoint = {}
-                        account.save(update_fields=["sync_checkpoint"])
-                        syncs.append(sync.sync_account(account=account).state)
-                connections.close_all()
-
-            writer = threading.Thread(target=keep_syncing, daemon=True)
-            writer.start()
+            writer = subprocess.Popen(  # noqa: S603
+                [sys.executable, "-m", "idvdash.core.loadtest", "--sync-writer",
+                 str(args.duration + IDLE_SECONDS)],
+                cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True,
+            )  # fmt: skip
             loaded, load_errors = run_phase(
                 base, cookie, ids, reviewers=args.reviewers, seconds=args.duration
             )
-            stop_sync.set()
-            writer.join(timeout=120)
+            writer.terminate()
+            syncs = (writer.communicate(timeout=120)[0] or "").split()
         finally:
             server.terminate()
             server.wait(timeout=30)
-            sandbox.stop()
+            sandbox.terminate()
+            sandbox.wait(timeout=30)
 
     idle_p95, load_p95 = percentile(idle, 0.95), percentile(loaded, 0.95)
     ratio = load_p95 / idle_p95
