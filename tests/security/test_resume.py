@@ -8,7 +8,8 @@ from idvdash.providers.clients.http import build_session
 from idvdash.providers.clients.registry import POSTS_ARE_READS, client_for
 from idvdash.verifications import sync
 from idvdash.verifications.models import SyncRun, Verification
-from tests.security.conftest import KINDS, SMALL_PAGES
+from tests.plugins.sandbox import SMALL_PAGES
+from tests.security.conftest import KINDS
 
 pytestmark = pytest.mark.django_db
 
