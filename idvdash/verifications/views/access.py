@@ -5,12 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
-from django_htmx.http import HttpResponseClientRedirect
 
 from idvdash.core.http import HtmxHttpRequest
 
@@ -30,17 +27,14 @@ View = Callable[..., HttpResponse]
 
 
 def reviewer_required(view: View) -> View:
-    """Let reviewers in; send anonymous people to sign in (htmx too), refuse others with 403.
+    """Let reviewers in and refuse other signed-in people with 403, before anything renders.
 
-    It takes over from LoginRequiredMiddleware for these views only to answer htmx
-    requests with HX-Redirect (a 302 would swap the login page into the fragment).
+    Anonymous people never get here: LoginRequiredMiddleware sends them to sign in, and
+    HtmxLoginRedirectMiddleware turns that into HX-Redirect for htmx requests.
     """
 
-    @login_not_required
     @wraps(view)
     def guarded(request: HtmxHttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return _to_login(request)
         if not request.user.has_perm(VIEW_PERMISSION):
             raise PermissionDenied
         return view(request, *args, **kwargs)
@@ -63,11 +57,3 @@ def refuse_without_audit(view: View) -> View:
             return response
 
     return guarded
-
-
-def _to_login(request: HtmxHttpRequest) -> HttpResponse:
-    if not request.htmx:
-        return redirect_to_login(request.get_full_path())
-    # After signing in, come back to the page the fragment was on, not to the fragment.
-    back_to = request.htmx.current_url_abs_path or request.get_full_path()
-    return HttpResponseClientRedirect(redirect_to_login(back_to).url)
