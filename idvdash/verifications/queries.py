@@ -39,6 +39,19 @@ CURSOR_VERSION = "1"
 SURROGATES_START, SURROGATES_END = 0xD800, 0xDFFF
 # Substring search walks trigram indexes, which need three characters to narrow anything.
 CONTAINS_MIN_LENGTH = 3
+# What a live provider read needs: the ids, the stored snapshot, and the account to call.
+LIVE_COLUMNS = (
+    "id",
+    "provider",
+    "external_id",
+    "detail",
+    "detail_fetched_at",
+    "account__name",
+    "account__kind",
+    "account__base_url",
+    "account__token_url",
+    "account__credentials",
+)
 # What the list and the export show: everything else (the payloads) stays on disk.
 LIST_COLUMNS = (
     "account__name",
@@ -286,6 +299,23 @@ def verification_for_detail(pk: int) -> Verification | None:
     if not 0 < pk <= MAX_PK:
         return None
     return verifications().select_related("account").filter(pk=pk).first()
+
+
+def verification_for_live(pk: int, *, provider: str) -> Verification | None:
+    """Return one verification of `provider` with just what a live provider read needs, or None.
+
+    A live fragment renders only the provider's answer, so the row's list payload and
+    the other columns stay in the database.
+    """
+    if not 0 < pk <= MAX_PK:
+        return None
+    return (
+        verifications()
+        .select_related("account")
+        .only(*LIVE_COLUMNS)
+        .filter(pk=pk, provider=provider)
+        .first()
+    )
 
 
 def same_subject(verification: Verification, *, limit: int = SAME_SUBJECT_LIMIT) -> list:

@@ -11,7 +11,7 @@ def test_reviewer_sees_totals_by_provider_and_outcome(reviewer_client, django_as
     VerificationFactory(outcome="declined", raw_status="DENIED")
 
     # session, user, user permissions, group permissions, totals
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = reviewer_client.get(reverse("overview"))
 
     totals = {(r["provider"], r["outcome"]): r["n"] for r in response.context["totals"]}

@@ -18,8 +18,8 @@ def test_reviewers_see_each_accounts_last_run_and_error(reviewer_client, django_
         error="Stora account 'beta' rejected the credentials.",
     )
 
-    # session, user, two permission queries, accounts, runs
-    with django_assert_num_queries(6):
+    # session, user, permissions, accounts, runs
+    with django_assert_num_queries(5):
         response = reviewer_client.get(reverse("sync:status"))
 
     html = response.content.decode()

@@ -15,10 +15,17 @@ from .access import refuse_without_audit, reviewer_required
 DETAIL_TEMPLATE = "verifications/verification_detail.html"
 
 
-def _verification_or_404(pk: int, *, idenfy_only: bool = False) -> Verification:
+def _verification_or_404(pk: int) -> Verification:
     verification = queries.verification_for_detail(pk)
-    if verification is None or (idenfy_only and verification.provider != ProviderKind.IDENFY):
+    if verification is None:
         raise Http404("No such verification.")
+    return verification
+
+
+def _idenfy_verification_or_404(pk: int) -> Verification:
+    verification = queries.verification_for_live(pk, provider=ProviderKind.IDENFY)
+    if verification is None:
+        raise Http404("No such iDenfy verification.")
     return verification
 
 
@@ -54,7 +61,7 @@ def verification_detail(request: HtmxHttpRequest, pk: int) -> TemplateResponse:
 @refuse_without_audit
 @never_cache
 def verification_live_status_hx(request: HtmxHttpRequest, pk: int) -> TemplateResponse:
-    verification = _verification_or_404(pk, idenfy_only=True)
+    verification = _idenfy_verification_or_404(pk)
     audit.record(user=request.user, action=audit.Action.FULL_STATUS, verification=verification)
     result = live.fetch_full_status(verification=verification)
     context = {"verification": verification, "live": result}
@@ -67,7 +74,7 @@ def verification_live_status_hx(request: HtmxHttpRequest, pk: int) -> TemplateRe
 @refuse_without_audit
 @never_cache
 def verification_data_hx(request: HtmxHttpRequest, pk: int) -> TemplateResponse:
-    verification = _verification_or_404(pk, idenfy_only=True)
+    verification = _idenfy_verification_or_404(pk)
     audit.record(user=request.user, action=audit.Action.DATA, verification=verification)
     result = live.fetch_data(verification=verification)
     context = {"verification": verification, "live": result, "rows": presenters.facts(result.data)}
@@ -79,7 +86,7 @@ def verification_data_hx(request: HtmxHttpRequest, pk: int) -> TemplateResponse:
 @refuse_without_audit
 @never_cache
 def verification_files_hx(request: HtmxHttpRequest, pk: int) -> TemplateResponse:
-    verification = _verification_or_404(pk, idenfy_only=True)
+    verification = _idenfy_verification_or_404(pk)
     audit.record(user=request.user, action=audit.Action.FILES, verification=verification)
     result = live.fetch_files(verification=verification)
     links = [

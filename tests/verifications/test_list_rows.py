@@ -1,0 +1,123 @@
+"""The list table's rows, built in Python: every value escaped, each cell as the page shows it."""
+
+from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
+
+import pytest
+import time_machine
+from django.template.defaultfilters import date as date_filter
+from django.template.defaultfilters import truncatechars
+from django.urls import reverse
+from django.utils import timezone
+
+from idvdash.verifications.models import Outcome
+from idvdash.verifications.templatetags.verification_tags import verification_rows
+from tests.providers.factories import ProviderAccountFactory
+from tests.verifications.factories import VerificationFactory
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
+HOSTILE = '<script>alert("x")</script>&\'"'
+
+
+class Cells(HTMLParser):
+    """Collect each row's cells as text, and every tag with its attributes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if tag == "tr":
+            self.rows.append([])
+        elif tag == "td":
+            self.rows[-1].append("")
+
+    def handle_data(self, data: str) -> None:
+        if self.rows and self.rows[-1]:
+            self.rows[-1][-1] += data
+
+
+def parse(html: str) -> Cells:
+    cells = Cells()
+    cells.feed(html)
+    return cells
+
+
+@time_machine.travel(NOW, tick=False)
+def test_each_cell_reads_as_the_template_filters_would_render_it():
+    updated = NOW - timedelta(days=3, hours=1)
+    v = VerificationFactory(
+        account=ProviderAccountFactory(kind="stora", name="Stora EU"),
+        external_id="idver_" + "x" * 50,
+        subject_ref="con_77",
+        outcome=Outcome.SUSPECTED,
+        raw_status="failed",
+        suspected=True,
+        reason_codes=["a", "b", "c"],
+        provider_updated_at=updated,
+    )
+
+    cells = parse(verification_rows([v]))
+
+    local = timezone.localtime(updated)
+    assert cells.rows == [
+        [
+            "Stora · Stora EU",
+            "con_77",
+            truncatechars(v.external_id, 40),
+            "Suspected failed",
+            "⚑ Suspected",
+            "3",
+            f"{date_filter(local, 'Y-m-d H:i')} 3 d",
+        ]
+    ]
+    attrs = dict(cells.tags)
+    assert attrs["a"]["href"] == reverse("verifications:detail", args=[v.pk])
+    assert attrs["time"]["datetime"] == date_filter(local, "c")
+    assert ("span", {"class": "badge outcome-suspected"}) in cells.tags
+
+
+def test_hostile_values_are_escaped_in_text_and_attributes():
+    v = VerificationFactory(
+        account=ProviderAccountFactory(name=HOSTILE),
+        external_id=HOSTILE,
+        subject_ref=HOSTILE,
+        raw_status=HOSTILE[:60],
+        outcome=HOSTILE[:16],
+    )
+
+    html = verification_rows([v])
+
+    assert "<script>" not in html
+    assert 'alert("x")' not in html
+    cells = parse(html)
+    assert [tag for tag, _ in cells.tags] == [
+        "tr", "td", "span", "td", "td", "a", "td", "span", "code", "td", "span", "td", "td",
+        "time", "span",
+    ]  # fmt: skip
+    assert cells.rows[0][1] == HOSTILE  # the text reads back exactly
+    assert cells.tags[7][1]["class"] == f"badge outcome-{HOSTILE[:16]}"
+
+
+def test_empty_values_show_a_dash_and_no_flag():
+    v = VerificationFactory(subject_ref="", raw_status="", suspected=False, reason_codes=[])
+
+    row = parse(verification_rows([v])).rows[0]
+
+    assert row[1] == "—"
+    assert row[3].endswith("—")
+    assert row[4] == "No"
+    assert row[5] == "0"
+
+
+def test_one_row_per_verification_in_the_given_order():
+    rows = VerificationFactory.create_batch(3)
+
+    html = verification_rows(reversed(rows))
+
+    assert [cells[2] for cells in parse(html).rows] == [v.external_id for v in reversed(rows)]
+    assert verification_rows([]) == ""
