@@ -88,9 +88,9 @@ class SandboxApp:
         endpoint = api.endpoint(req)
         fault = None
         if endpoint is not None:
-            fault = self.faults.take(
-                api.name, endpoint, api.content_faults.get(endpoint, frozenset())
-            )
+            content = api.content_faults.get(endpoint, frozenset())
+            req.shrink = self.faults.shrunk(api.name, endpoint, content)
+            fault = self.faults.take(api.name, endpoint, content)
         if fault and fault.fault == "slow":
             self.stopping.wait(fault.delay)
             fault = None

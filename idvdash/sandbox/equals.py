@@ -10,6 +10,7 @@ import uuid
 from .credentials import SANDBOX_CREDENTIALS
 from .equals_data import EqualsCatalog
 from .paging import window
+from .shrink import newest_first, vanished_indices
 from .web import Request, Response, json_response
 
 LIST_PATH = "/v2/applications/identity-verification-sessions"
@@ -29,7 +30,7 @@ class EqualsApi:
 
     name = "equals"
     prefix = "/equals"
-    content_faults = {"list": frozenset({"truncated_page", "duplicate_ids"})}
+    content_faults = {"list": frozenset({"truncated_page", "duplicate_ids", "shrink"})}
 
     def __init__(self, catalog: EqualsCatalog) -> None:
         self.catalog = catalog
@@ -80,17 +81,21 @@ class EqualsApi:
             return equals_error(400, "Validation failed", problems)
         catalog = self.catalog
         visible = catalog.visible()
+        gone = newest_first(req.shrink, visible)
         rows: list[int] | None = None
         if "applicationId" in filters:
             rows = catalog.application_rows(filters["applicationId"], visible)
         if "associatedPersonId" in filters:
             person_rows = catalog.person_rows(filters["associatedPersonId"], visible)
             rows = person_rows if rows is None else [r for r in rows if r in set(person_rows)]
-        count = visible if rows is None else len(rows)
+        if rows is not None:
+            vanished = vanished_indices(req.shrink, visible)
+            rows = [r for r in rows if r not in vanished]
+        count = visible - gone.size if rows is None else len(rows)
         stop = min(offset + limit, count)
         out = []
         for pos in window(offset, stop, req.fault) if offset < count else []:
-            i = rows[pos] if rows is not None else visible - 1 - pos
+            i = rows[pos] if rows is not None else visible - 1 - gone.position(pos)
             out.append(catalog.row(i))
         return json_response(200, {"limit": limit, "offset": offset, "count": count, "rows": out})
 

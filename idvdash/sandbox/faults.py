@@ -6,7 +6,9 @@ the next `times` matching requests (`times=None` or `0`: forever), then disappea
 `provider` and `endpoint` accept `"*"`. When several faults match, the oldest fires.
 Every fault also takes `skip`: let that many matching requests through first (e.g.
 `skip=1` fails every page after the first). `error` is accepted for `server_error`, and
-Swan's `list` for `graphql`.
+Swan's `list` for `graphql`. `shrink` is the exception to "oldest fires, then goes":
+records deleted do not come back, so once it fires it stays in effect until cleared
+(`times` does not apply), and it never hides another fault armed for the same request.
 
 Endpoints: idenfy `list`, `status`, `full-status`, `data`, `files`; equals `list`;
 swan `token`, `graphql`; stora `token`, `list`, `detail`.
@@ -37,6 +39,13 @@ swan `token`, `graphql`; stora `token`, `list`, `detail`.
 |                  | `next` = this page, Swan `endCursor` = the cursor asked with,    | |
 |                  | Stora ignores `page` and keeps `next` set); use `skip=1` so the  | |
 |                  | first page is normal. Equals pages by offset: no cursor to loop  | |
+| `shrink`         | list pages only: records vanish between two page requests of one | `vanish` how many (10), |
+|                  | walk, as when they are deleted or archived while a client pages  | `at` where they sit in  |
+|                  | (see `shrink.py`). iDenfy, Equals, Stora: later pages move up,   | the unfiltered default  |
+|                  | rows slide onto pages already read, the total drops, and a page  | listing, from its top   |
+|                  | past the new end is iDenfy's 404 `Invalid page.` or Stora's 422; | (0); `skip` = pages     |
+|                  | Swan: cursors stay valid and the walk goes on after the row it   | served in full first    |
+|                  | had reached, only `totalCount` drops                             | |
 """
 
 import threading
@@ -63,6 +72,7 @@ FAULTS = (
     "expired_token",
     "graphql_errors",
     "loop_cursor",
+    "shrink",
 )
 # Faults that change a response body rather than replace it: the provider applies them.
 CONTENT_FAULTS = {
@@ -71,6 +81,7 @@ CONTENT_FAULTS = {
     "expired_token",
     "graphql_errors",
     "loop_cursor",
+    "shrink",
 }
 
 
@@ -88,6 +99,8 @@ class Fault:
     delay: float = 2.0
     message: str = "Internal server error"
     code: str = "InternalServerError"
+    vanish: int = 10
+    at: int = 0
     skip: int = 0
     id: int = 0
     fired: int = field(default=0)
@@ -134,9 +147,19 @@ class FaultController:
             "message",
             "code",
             "skip",
+            "vanish",
+            "at",
         }
         if set(params) - allowed:
             raise ValueError(f"unknown parameter(s): {sorted(set(params) - allowed)}")
+        for name, least in (("skip", 0), ("vanish", 1), ("at", 0)):
+            value = params.get(name, least)
+            if not isinstance(value, int) or isinstance(value, bool) or value < least:
+                raise ValueError(f"{name} must be an integer of at least {least}")
+        if fault == "shrink":
+            if times not in (None, 0, 1):
+                raise ValueError("shrink stays in effect once it fires; arm it without times")
+            times = None
         if params.get("retry_after_format", "seconds") not in ("seconds", "http-date"):
             raise ValueError("retry_after_format must be 'seconds' or 'http-date'")
         if fault == "server_error" and params.get("status", 500) not in (500, 502, 503):
@@ -177,6 +200,8 @@ class FaultController:
         """
         with self._lock:
             for armed in self._faults:
+                if armed.fault == "shrink":
+                    continue
                 if armed.fault in CONTENT_FAULTS and armed.fault not in content:
                     continue
                 if armed.provider in ("*", provider) and armed.endpoint in ("*", endpoint):
@@ -187,4 +212,30 @@ class FaultController:
                     if armed.times is not None and armed.fired >= armed.times:
                         self._faults.remove(armed)
                     return armed
+        return None
+
+    def shrunk(
+        self,
+        provider: str,
+        endpoint: str,
+        content: frozenset[str] = frozenset(),
+    ) -> Fault | None:
+        """Return the shrink in effect for this request (the oldest), counting down its skip.
+
+        A shrink is state, not a one-off answer: it is returned for every matching request
+        once its `skip` is used up, and `take` never fires it.
+        """
+        if "shrink" not in content:
+            return None
+        with self._lock:
+            for armed in self._faults:
+                if armed.fault != "shrink" or armed.provider not in ("*", provider):
+                    continue
+                if armed.endpoint not in ("*", endpoint):
+                    continue
+                if armed.skip > 0:
+                    armed.skip -= 1
+                    return None
+                armed.fired += 1
+                return armed
         return None

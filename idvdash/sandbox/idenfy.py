@@ -12,6 +12,7 @@ import math
 from .credentials import SANDBOX_CREDENTIALS
 from .idenfy_data import IdenfyCatalog
 from .paging import window
+from .shrink import newest_first, vanished_indices
 from .web import Request, Response, json_response
 
 DEFAULT_PER_PAGE = 20
@@ -35,7 +36,9 @@ class IdenfyApi:
 
     name = "idenfy"
     prefix = "/idenfy"
-    content_faults = {"list": frozenset({"truncated_page", "duplicate_ids", "loop_cursor"})}
+    content_faults = {
+        "list": frozenset({"truncated_page", "duplicate_ids", "loop_cursor", "shrink"})
+    }
 
     def __init__(self, catalog: IdenfyCatalog) -> None:
         self.catalog = catalog
@@ -93,14 +96,16 @@ class IdenfyApi:
         per_page = _positive_int(req.param("perPage"))
         per_page = min(per_page, MAX_PER_PAGE) if per_page else DEFAULT_PER_PAGE
         client_id = req.param("clientId")
+        gone = newest_first(req.shrink, visible)
         if client_id is None:
-            total = visible
+            total = visible - gone.size
             indices = None
         else:
             g = catalog.people.from_uuid(client_id)
             local = catalog.local_from_global(g) if g is not None else None
             found = catalog.person_indices(local, visible) if local is not None else range(0)
-            indices = list(reversed(found))
+            vanished = vanished_indices(req.shrink, visible)
+            indices = [i for i in reversed(found) if i not in vanished]
             total = len(indices)
         raw_page = req.param("page")
         page = 1 if raw_page in (None, "") else _positive_int(raw_page)
@@ -110,7 +115,7 @@ class IdenfyApi:
         start, stop = (page - 1) * per_page, min(page * per_page, total)
         rows = []
         for pos in window(start, stop, req.fault):
-            i = indices[pos] if indices is not None else visible - 1 - pos
+            i = indices[pos] if indices is not None else visible - 1 - gone.position(pos)
             rows.append(catalog.list_row(i))
         looping = req.fault is not None and req.fault.fault == "loop_cursor"
         return json_response(

@@ -55,3 +55,18 @@ class OrderedIndices:
         return _smallest(
             0, self.upper, lambda x: self.run.count_below(x + 1) + bisect_right(extra, x) > p
         )
+
+    def ranges_between(self, lo: int, hi: int) -> list[tuple[int, int]]:
+        """Return the ascending positions of the members with index in [lo, hi), as ranges."""
+        run = self.run
+        if self.merge:
+
+            def below(x: int) -> int:
+                return run.count_below(x) + bisect_left(self.merged_extra, x)
+
+            return [(below(lo), below(hi))]
+        ranges = [(run.count_below(lo), run.count_below(hi))]
+        for k, i in enumerate(self.extra):
+            if lo <= i < hi:
+                ranges.append((run.total + k, run.total + k + 1))
+        return ranges

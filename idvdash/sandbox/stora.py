@@ -15,6 +15,7 @@ from .clock import parse_iso
 from .credentials import SANDBOX_CREDENTIALS, SANDBOX_STORA_ACCESS_TOKEN
 from .paging import window
 from .sequences import ArithRun, OrderedIndices
+from .shrink import Gone, vanished_indices
 from .stora_data import StoraCatalog
 from .tokens import TokenStore
 from .vocab import STORA_SCOPES, STORA_STATUSES
@@ -91,7 +92,9 @@ class StoraApi:
     prefix = "/stora"
     content_faults = {
         "token": frozenset({"expired_token"}),
-        "list": frozenset({"truncated_page", "duplicate_ids", "expired_token", "loop_cursor"}),
+        "list": frozenset(
+            {"truncated_page", "duplicate_ids", "expired_token", "loop_cursor", "shrink"}
+        ),
         "detail": frozenset({"expired_token"}),
     }
 
@@ -258,14 +261,17 @@ class StoraApi:
         order = self._select(
             bounds, frozenset(statuses or STORA_STATUSES), req.params("contact_id"), sort_by
         )
-        total = order.total
+        listed = order.total
+        gone = self._gone(req, order, descending=direction == "DESC")
+        total = listed - gone.size
         pages = max(1, math.ceil(total / per))
         if page_no > pages:
             return _param_error("page", f"value at `/page` must be <= {pages}")
         start, stop = (page_no - 1) * per, min(page_no * per, total)
         rows = []
         for pos in window(start, stop, req.fault):
-            asc = pos if direction == "ASC" else total - 1 - pos
+            at = gone.position(pos)
+            asc = at if direction == "ASC" else listed - 1 - at
             rows.append(self.catalog.verification(order.at(asc), expand_contact=expand_contact))
         meta = self._meta()
         meta["pagination"] = {
@@ -278,6 +284,16 @@ class StoraApi:
             "prev": page_no - 1 if page_no > 1 else None,
         }
         return json_response(200, {"identity_verifications": rows, "meta": meta})
+
+    def _gone(self, req: Request, order: OrderedIndices, *, descending: bool) -> Gone:
+        """Return the positions of this listing that a shrink removed."""
+        vanished = vanished_indices(req.shrink, self.catalog.visible())
+        if not vanished:
+            return Gone()
+        ranges = order.ranges_between(vanished.start, vanished.stop)
+        if descending:
+            ranges = [(order.total - stop, order.total - start) for start, stop in ranges]
+        return Gone.of(ranges)
 
     def _select(
         self, bounds: dict[str, float], statuses: frozenset[str], contacts: list[str], sort_by: str

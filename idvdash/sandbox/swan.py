@@ -60,7 +60,14 @@ class SwanApi:
     content_faults = {
         "token": frozenset({"expired_token"}),
         "graphql": frozenset(
-            {"truncated_page", "duplicate_ids", "expired_token", "graphql_errors", "loop_cursor"}
+            {
+                "truncated_page",
+                "duplicate_ids",
+                "expired_token",
+                "graphql_errors",
+                "loop_cursor",
+                "shrink",
+            }
         ),
     }
 
@@ -186,7 +193,7 @@ class SwanApi:
         too_big = _limits(document, payload.get("operationName"))
         if too_big:
             return graphql_failure(400, too_big, "QueryTooComplex")
-        resolvers = Resolvers(self.catalog, req.fault)
+        resolvers = Resolvers(self.catalog, req.fault, req.shrink)
         result = execute(
             self.schema,
             document,

@@ -7,10 +7,12 @@ from graphql import GraphQLError, GraphQLResolveInfo
 from .faults import Fault
 from .ids import cursor, from_cursor
 from .paging import window
+from .shrink import Gone, in_order
 from .swan_data import SwanCatalog
 
 MAX_FIRST = 100
 LEVEL_KEYS = {"Expert": "expert", "QES": "qes", "PVID": "pvid"}
+NOTHING_GONE = Gone()
 
 
 def _start(after: str | None) -> int:
@@ -30,11 +32,18 @@ def _check_first(first: int) -> None:
 
 
 class Resolvers:
-    """Resolvers for one request; the request's content fault hits the first connection."""
+    """Resolvers for one request; the request's content fault hits the first connection.
 
-    def __init__(self, catalog: SwanCatalog, fault: Fault | None) -> None:
+    A `shrink` removes users from `users` and `user`. Cursors name the row they were
+    taken from, as at Swan, so a walk resumes after the row it reached (see `shrink.py`).
+    """
+
+    def __init__(
+        self, catalog: SwanCatalog, fault: Fault | None, shrink: Fault | None = None
+    ) -> None:
         self.catalog = catalog
         self.fault = fault
+        self.shrink = shrink
         self.visible = catalog.visible()
 
     def root(self) -> dict[str, Callable]:
@@ -51,19 +60,21 @@ class Resolvers:
         start: int,
         stop: int,
         node: Callable[[int], dict],
+        gone: Gone = NOTHING_GONE,
     ) -> dict[str, object]:
+        """Return rows [start, stop) of the `total` left; cursors carry original positions."""
         fault = self._take_fault()
-        positions = window(start, stop, fault)
+        positions = [gone.position(p) for p in window(start, stop, fault)]
         edges = [{"node": node(p), "cursor": cursor(p)} for p in positions]
-        end_cursor = cursor(stop - 1) if stop > start else None
+        end_cursor = cursor(gone.position(stop - 1)) if stop > start else None
         if fault is not None and fault.fault == "loop_cursor" and start > 0:
-            end_cursor = cursor(start - 1)  # the cursor this page was asked with
+            end_cursor = cursor(gone.position(start - 1))  # the cursor this page was asked with
         return {
             "totalCount": total,
             "pageInfo": {
                 "hasNextPage": stop < total,
                 "hasPreviousPage": start > 0,
-                "startCursor": cursor(start) if stop > start else None,
+                "startCursor": cursor(gone.position(start)) if stop > start else None,
                 "endCursor": end_cursor,
             },
             "edges": edges,
@@ -72,6 +83,8 @@ class Resolvers:
     def user(self, info: GraphQLResolveInfo, id: str | None = None) -> dict[str, object]:
         """Resolve `user(id:)`."""
         local = self.catalog.user_from_id(id) if id else None
+        if local is not None and self._vanished(local):
+            local = None
         if local is None:
             raise GraphQLError(
                 "User not found",
@@ -100,17 +113,22 @@ class Resolvers:
             members = [u for u in range(self.catalog.persons) if self._user_matches(u, filters)]
         else:
             members = None
-        total = self.catalog.persons if members is None else len(members)
-        start = _start(after)
-        end = min(
-            total, from_cursor(before) if before and from_cursor(before) is not None else total
-        )
+        listed = self.catalog.persons if members is None else len(members)
+        gone = in_order(self.shrink, members if members is not None else range(listed))
+        total = listed - gone.size
+        start = gone.left_before(_start(after))
+        before_at = from_cursor(before) if before else None
+        end = min(total, gone.left_before(before_at) if before_at is not None else total)
         stop = max(start, min(start + first, end))
 
         def node(position: int) -> dict[str, object]:
             return self._user_node(members[position] if members is not None else position)
 
-        return self._connection(total, start, stop, node)
+        return self._connection(total, start, stop, node, gone)
+
+    def _vanished(self, local: int) -> bool:
+        shrink = self.shrink
+        return shrink is not None and shrink.at <= local < shrink.at + shrink.vanish
 
     def _user_matches(self, local: int, filters: dict) -> bool:
         user = self.catalog.user(local, self.visible)

@@ -21,6 +21,8 @@ class Request:
     body: bytes
     root: str
     fault: "Fault | None" = None
+    # A `shrink` in effect: it lasts, and may come together with a one-off `fault`.
+    shrink: "Fault | None" = None
 
     @classmethod
     def from_environ(cls, environ: dict) -> "Request":

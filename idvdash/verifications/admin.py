@@ -78,7 +78,7 @@ class SyncRunAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["state", "account", "trigger"]
     list_select_related = ["account"]
-    search_fields = ["account__name", "error"]
+    search_fields = ["account__name", "error", "note"]
     ordering = ["-queued_at", "-id"]
 
 

@@ -116,6 +116,9 @@ class SyncRun(models.Model):
     missing = models.PositiveIntegerField(default=0)
     resumed = models.BooleanField(default=False, help_text="Continued an interrupted sync.")
     error = models.TextField(blank=True)
+    note = models.TextField(
+        blank=True, help_text="What a reviewer should know about a run that succeeded."
+    )
     queued_at = models.DateTimeField(auto_now_add=True)
 
     ACTIVE_STATES = (State.QUEUED, State.RUNNING)

@@ -7,8 +7,24 @@ rows; the database allows one active (queued or running) run per account.
 
 The account's `sync_checkpoint` holds:
   {"next": <client checkpoint that starts the next run>,
-   "scan": {"started_at": <iso>, "client": <client checkpoint after the last page>}}
+   "scan": {"started_at": <iso>, "client": <client checkpoint after the last page>,
+            "total": <the list's length at the last page>, "shrank": <note>}}
 "scan" exists only while a run is unfinished; a new run that finds it resumes.
+
+A complete full scan counts the rows it did not see as missing. A list read by
+position (iDenfy pages, Equals offsets) that shrinks while it is read moves rows
+from unread pages onto pages already read, so the walk skips rows that still
+exist: such a scan is not complete. It shows as a drop in the total a page
+reports (`Page.total`), or as a page that no longer exists (`Page.past_end`,
+iDenfy's 404 "Invalid page."). The run then still succeeds with every row it did
+read, counts nothing missing, and says so in its `note` (`SHRANK`); totals and
+note live in "scan", so a resumed run compares against the interrupted one.
+The walk is not restarted: these providers are re-scanned in full on every run
+anyway, a second pass would double the requests against their rate limits, and a
+list still being purged would shrink under it again. Adding and removing the same
+number of rows between two pages leaves the total unchanged and goes unnoticed.
+Cursors that name a row (Swan) and `updated_after` windows (Stora) skip nothing
+when rows vanish; their pages report no total.
 """
 
 import hashlib
@@ -40,6 +56,9 @@ REFUSED = "A sync of {account} is already {state} (since {since:%Y-%m-%d %H:%M:%
 INTERRUPTED = "Interrupted: no progress since {since:%Y-%m-%d %H:%M:%S} UTC. The next sync resumes where it stopped."
 STOPPED = "Stopped before it finished. The next sync resumes where it stopped."
 UNEXPECTED = "Unexpected {error} while syncing {account}; the mirror was not changed by the failed page (reference: sync run {run})."
+SHRANK = "The list of {account} shrank while it was read ({how}); rows that moved onto pages already read may have been skipped, so none are counted missing this time. The next sync reads them."
+SHRANK_COUNT = "{before:,} rows, then {after:,}"
+SHRANK_PAGE = "a page it had announced no longer exists"
 
 # Fields a sync overwrites on an existing row. The creation time, first_seen_at
 # and the detail snapshot are never touched (iDenfy lists no times: its creation
@@ -178,18 +197,20 @@ def execute(*, run: SyncRun, client: VerificationClient | None = None) -> SyncRu
 def _walk(
     *, run: SyncRun, client: VerificationClient, checkpoint: dict, scan: dict
 ) -> dict[str, Any]:
-    """Upsert page after page; return the client checkpoint after the last one."""
+    """Upsert page after page; return the client checkpoint after the last one.
+
+    `scan` is kept up to date in place, and saved with each page.
+    """
     account = run.account
     position = scan["client"]
     for page in client.iter_pages(checkpoint=position):
         now = timezone.now()
+        _track_length(scan, page, account=account)
         with transaction.atomic():
             counts = upsert_page(account=account, page=page, now=now, enrich=client.enrich)
             position = page.checkpoint
-            account.sync_checkpoint = {
-                **checkpoint,
-                "scan": {"started_at": scan["started_at"], "client": position},
-            }
+            scan["client"] = position
+            account.sync_checkpoint = {**checkpoint, "scan": dict(scan)}
             account.save(update_fields=["sync_checkpoint"])
             SyncRun.objects.filter(pk=run.pk).update(
                 pages=F("pages") + 1,
@@ -199,6 +220,20 @@ def _walk(
                 heartbeat_at=now,
             )
     return position
+
+
+def _track_length(scan: dict[str, Any], page: Page, *, account: ProviderAccount) -> None:
+    """Note in `scan` when the list shrank under the walk (see the module docstring)."""
+    how = None
+    before = scan.get("total")
+    if page.past_end:
+        how = SHRANK_PAGE
+    elif page.total is not None:
+        if isinstance(before, int) and page.total < before:
+            how = SHRANK_COUNT.format(before=before, after=page.total)
+        scan["total"] = page.total
+    if how and not scan.get("shrank"):
+        scan["shrank"] = SHRANK.format(account=account.name, how=how)
 
 
 def upsert_page(
@@ -319,8 +354,9 @@ def _finish(
 ) -> None:
     account = run.account
     now = timezone.now()
+    shrank = scan.get("shrank") or ""
     with transaction.atomic():
-        if not client.incremental:
+        if not client.incremental and not shrank:
             # A complete full scan saw every row the provider still lists.
             run.missing = Verification.objects.filter(
                 account=account, last_seen_at__lt=datetime.fromisoformat(scan["started_at"])
@@ -331,7 +367,10 @@ def _finish(
         run.state = SyncRun.State.SUCCEEDED
         run.finished_at = now
         run.heartbeat_at = now
-        run.save(update_fields=["missing", "state", "finished_at", "heartbeat_at"])
+        run.note = shrank
+        run.save(update_fields=["missing", "state", "finished_at", "heartbeat_at", "note"])
+    if shrank:
+        log.warning("sync of %s: %s", account.name, shrank)
     log.info(
         "sync of %s succeeded: %d pages, %d created, %d updated, %d unchanged, %d missing",
         account.name,

@@ -198,6 +198,9 @@ def test_faults_can_be_forever_and_are_cleared(sandbox, http, sandbox_faults):
         {"provider": "stora", "fault": "explode"},
         {"provider": "stora", "endpoint": "graphql", "fault": "slow"},
         {"provider": "stora", "fault": "server_error", "status": 404},
+        {"provider": "idenfy", "fault": "shrink", "times": 2},
+        {"provider": "idenfy", "fault": "shrink", "vanish": 0},
+        {"provider": "equals", "fault": "shrink", "at": -1},
     ],
 )
 def test_invalid_fault_specs_are_rejected(sandbox_faults, spec):
@@ -243,3 +246,142 @@ def test_fault_specs_from_the_command_line(sandbox_faults):
     assert sandbox_faults.take("swan", "token") is None  # graphql_errors needs the endpoint
     with pytest.raises(ValueError, match="provider:endpoint:fault"):
         sandbox_faults.add_spec("stora:list")
+
+
+def scan_refs(body):
+    return [row["scanRef"] for row in body["results"]]
+
+
+def session_keys(body):
+    return [(row["id"], row["applicationId"]) for row in body["rows"]]
+
+
+def test_shrink_moves_later_idenfy_pages_up_and_lowers_the_count(sandbox, http, sandbox_faults):
+    clean = scan_refs(idenfy_list(http, sandbox, perPage=100).json())
+    sandbox_faults.add(provider="idenfy", endpoint="list", fault="shrink", vanish=5, skip=1)
+
+    first = idenfy_list(http, sandbox, perPage=20).json()
+    second = idenfy_list(http, sandbox, perPage=20, page=2).json()
+
+    assert (first["count"], scan_refs(first)) == (200, clean[:20])
+    assert second["count"] == 195
+    # The five newest vanished: rows 20-24 slid onto page 1, which was already read.
+    assert scan_refs(second) == clean[25:45]
+
+
+def test_shrink_puts_an_announced_idenfy_page_past_the_end(sandbox, http, sandbox_faults):
+    third = idenfy_list(http, sandbox, perPage=50, page=3).json()
+    assert third["next"].endswith("page=4")
+    sandbox_faults.add(provider="idenfy", endpoint="list", fault="shrink", vanish=50)
+
+    fourth = idenfy_list(http, sandbox, perPage=50, page=4)
+
+    assert fourth.status_code == 404
+    assert fourth.json() == {"detail": "Invalid page."}
+    assert idenfy_list(http, sandbox, perPage=50, page=3).json()["next"] is None
+
+
+def test_shrink_moves_equals_offsets_over_rows_not_yet_read(sandbox, http, sandbox_faults):
+    clean = session_keys(equals_list(http, sandbox, limit=100).json())
+    sandbox_faults.add(provider="equals", endpoint="list", fault="shrink", vanish=3, at=10)
+
+    head = equals_list(http, sandbox, limit=20).json()
+    later = equals_list(http, sandbox, limit=20, offset=20).json()
+
+    assert head["count"] == later["count"] == 197
+    assert session_keys(head) == clean[:10] + clean[13:23]
+    assert session_keys(later) == clean[23:43]
+
+
+def stora_ids(http, sandbox, **params):
+    body = stora_list(http, sandbox, **params).json()
+    return [row["id"] for row in body["identity_verifications"]], body["meta"]["pagination"]
+
+
+def stora_by_update(http, sandbox):
+    ids = []
+    for page in (1, 2):
+        ids += stora_ids(
+            http, sandbox, limit=100, page=page, sort_by="updated_at", sort_direction="ASC"
+        )[0]
+    return ids
+
+
+def test_shrink_removes_stora_rows_from_every_ordering(sandbox, http, sandbox_faults):
+    newest = stora_ids(http, sandbox, limit=30)[0]
+    clean = stora_by_update(http, sandbox)
+    sandbox_faults.add(provider="stora", endpoint="list", fault="shrink", vanish=4, at=2)
+
+    second, pagination = stora_ids(http, sandbox, limit=10, page=2)
+    shrunk = stora_by_update(http, sandbox)
+    past = stora_list(http, sandbox, limit=49, page=5)
+
+    assert pagination["count"] == 196
+    assert second == newest[14:24]
+    assert shrunk == [i for i in clean if i not in newest[2:6]]
+    assert past.status_code == 422
+    assert past.json()["error"]["details"][0]["pointer"] == "/page"
+
+
+def test_shrink_keeps_swan_cursors_valid(sandbox, http, sandbox_faults, swan_headers):
+    def users(**variables):
+        query = (
+            "query($after: String) { users(first: 10, after: $after) { totalCount "
+            "pageInfo { endCursor } edges { cursor node { id } } } }"
+        )
+        response = http.post(
+            sandbox.base_urls["swan"],
+            json={"query": query, "variables": variables},
+            headers=swan_headers,
+            timeout=5,
+        )
+        return response.json()["data"]["users"]
+
+    def user_ids(page):
+        return [edge["node"]["id"] for edge in page["edges"]]
+
+    first = users()
+    second = users(after=first["pageInfo"]["endCursor"])
+    sandbox_faults.add(provider="swan", endpoint="graphql", fault="shrink", vanish=3)
+
+    again = users(after=first["pageInfo"]["endCursor"])
+    head = users()
+    # A cursor taken from a user who has since vanished still says where to go on.
+    after_vanished = users(after=first["edges"][1]["cursor"])
+
+    assert again == {**second, "totalCount": second["totalCount"] - 3}
+    assert user_ids(head)[:7] == user_ids(first)[3:]
+    assert user_ids(after_vanished)[:7] == user_ids(first)[3:]
+    lookup = http.post(
+        sandbox.base_urls["swan"],
+        json={"query": f'{{ user(id: "{user_ids(first)[0]}") {{ id }} }}'},
+        headers=swan_headers,
+        timeout=5,
+    ).json()
+    assert lookup["errors"][0]["extensions"]["code"] == "Identity_NotFound"
+
+
+def test_shrink_stays_in_effect_until_cleared_and_hides_no_other_fault(
+    sandbox, http, sandbox_faults
+):
+    control = sandbox.url + "/_control/faults"
+    armed = http.post(
+        control,
+        json={"provider": "equals", "endpoint": "list", "fault": "shrink", "vanish": 5, "skip": 1},
+        timeout=5,
+    )
+    assert armed.status_code == 201
+    fault = armed.json()["faults"][0]
+    assert (fault["fault"], fault["vanish"], fault["at"], fault["times"]) == ("shrink", 5, 0, None)
+    assert [equals_list(http, sandbox).json()["count"] for _ in range(3)] == [200, 195, 195]
+    sandbox_faults.add(provider="equals", endpoint="list", fault="server_error")
+    assert equals_list(http, sandbox).status_code == 500
+    assert equals_list(http, sandbox).json()["count"] == 195
+    assert [f["fault"] for f in http.get(control, timeout=5).json()["faults"]] == ["shrink"]
+
+    http.delete(control, timeout=5)
+
+    assert equals_list(http, sandbox).json()["count"] == 200
+    bad = http.post(control, json={"provider": "equals", "fault": "shrink", "times": 3}, timeout=5)
+    assert bad.status_code == 400
+    assert "shrink stays in effect" in bad.json()["error"]

@@ -1,8 +1,9 @@
 """R12: every provider fault ends in a readable failed run or a bounded-retry success.
 
 Each test syncs once cleanly, then syncs again under one fault after another. The
-sandbox's data does not change in between, so whatever the outcome, the mirror must
-stay byte-identical to the clean run.
+sandbox's data does not change in between (records that vanish are left alone, never
+deleted from the mirror), so whatever the outcome, the mirror must stay byte-identical
+to the clean run.
 """
 
 import itertools
@@ -121,6 +122,90 @@ def test_a_looping_cursor_is_detected(make_account, sandbox_faults, kind):
     assert run.state == FAILED
     assert_readable(run, account, LOOPING_PAGES)
     assert mirror(account) == clean
+
+
+def listed_ids(account, kind) -> set[str]:
+    """Every external id the provider lists right now, read past the sync."""
+    client = client_for(account, **SMALL_PAGES[kind])
+    try:
+        return {r.external_id for page in client.iter_pages() for r in page.records}
+    finally:
+        client.close()
+
+
+def unseen_ids(account, run) -> set[str]:
+    """The rows the run did not see."""
+    return set(
+        Verification.objects.filter(account=account, last_seen_at__lt=run.started_at).values_list(
+            "external_id", flat=True
+        )
+    )
+
+
+# Five records vanish once the first page of the re-scan has been read: the newest
+# (read already) where lists run newest first, Swan's users 20-24 (a later page), and
+# Stora's newest (its walk by update time reaches them last).
+SHRINK_AT = {"idenfy": 0, "equals": 0, "swan": 20, "stora": 0}
+BY_POSITION = {"idenfy", "equals"}  # page numbers and offsets: later rows move up
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_list_that_shrinks_mid_run_is_not_taken_for_a_complete_scan(
+    make_account, sandbox_faults, kind
+):
+    account = make_account(kind)
+    assert run_sync(account, kind).state == OK
+    clean = mirror(account)
+    sandbox_faults.add(
+        provider=kind,
+        endpoint=LIST_ENDPOINT[kind],
+        fault="shrink",
+        skip=1,
+        vanish=5,
+        at=SHRINK_AT[kind],
+    )
+
+    run = run_sync(account, kind, full=True)
+
+    assert run.state == OK, run.error
+    assert mirror(account) == clean  # nothing deleted, blanked or rewritten
+    unseen, listed = unseen_ids(account, run), listed_ids(account, kind)
+    if kind in BY_POSITION:
+        # Rows that slid onto the page already read were skipped, yet still exist.
+        assert len(unseen) == 5
+        assert unseen <= listed
+        assert run.missing == 0
+        how = sync.SHRANK_COUNT.format(before=200, after=195)
+        assert run.note == sync.SHRANK.format(account=account.name, how=how)
+        assert run.error == ""
+    else:
+        # Cursors and update windows skip nothing: only the vanished rows went unseen.
+        assert unseen
+        assert not unseen & listed
+        assert len(listed) == len(clean) - len(unseen)
+        # A complete full scan counts them; Stora reads incrementally and never does.
+        assert run.missing == (len(unseen) if kind == "swan" else 0)
+        assert run.error == ""
+
+
+def test_an_idenfy_page_gone_mid_run_ends_the_scan_as_incomplete(make_account, sandbox_faults):
+    account = make_account("idenfy")
+    assert run_sync(account, "idenfy").state == OK
+    clean = mirror(account)
+    # 200 rows, 40 a page: once 40 vanish after page 4, the announced page 5 is 404.
+    sandbox_faults.add(provider="idenfy", endpoint="list", fault="shrink", skip=4, vanish=40)
+
+    run = run_sync(account, "idenfy", full=True)
+
+    assert run.state == OK, run.error
+    assert run.note == sync.SHRANK.format(account=account.name, how=sync.SHRANK_PAGE)
+    assert run.error == ""
+    assert run.missing == 0
+    assert run.pages == 5
+    assert mirror(account) == clean
+    unseen = unseen_ids(account, run)
+    assert len(unseen) == 40
+    assert unseen <= listed_ids(account, "idenfy")
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -11,6 +11,7 @@ from idvdash.providers.clients.base import Page, VerificationRecord
 from idvdash.providers.clients.registry import client_for
 from idvdash.providers.models import ProviderAccount
 from idvdash.verifications import sync
+from idvdash.verifications.management.commands.sync import summary
 from idvdash.verifications.models import SyncRun, Verification
 from tests.plugins.sandbox import SMALL_PAGES
 
@@ -176,6 +177,15 @@ def test_the_sync_command_prints_one_line_per_account_and_fails_if_any_failed(ma
     assert excinfo.value.returncode == 1
 
 
+def test_the_sync_commands_line_carries_a_succeeded_runs_note(make_account):
+    run = SyncRun(
+        account=make_account("equals"), state=SyncRun.State.SUCCEEDED, note="The list shrank."
+    )
+
+    assert summary(run).startswith("equals-test: ok (")
+    assert summary(run).endswith("): The list shrank.")
+
+
 def test_the_sync_command_refuses_unknown_names():
     with pytest.raises(CommandError, match="no such account: nope"):
         call_command("sync", "nope")
@@ -242,6 +252,42 @@ def test_a_full_scan_counts_rows_the_provider_no_longer_lists(make_account):
 
     assert run.missing == 1
     assert Verification.objects.filter(external_id="no-longer-listed").exists()
+
+
+def test_rows_gone_before_a_full_scan_starts_are_counted_missing_and_kept(make_account, sandbox):
+    account = make_account("equals")
+    sync.sync_account(account=account, client=client_for(account, **SMALL_PAGES["equals"]))
+    sandbox.faults.add(provider="equals", endpoint="list", fault="shrink", vanish=5)
+
+    run = sync.sync_account(account=account, client=client_for(account, **SMALL_PAGES["equals"]))
+
+    # The list was shorter but steady through the scan: the scan is complete.
+    assert run.state == SyncRun.State.SUCCEEDED, run.error
+    assert run.error == ""
+    assert run.missing == 5
+    assert Verification.objects.filter(account=account).count() == 200
+
+
+def test_a_list_that_shrank_while_a_scan_was_interrupted_is_noticed_on_resume(
+    make_account, sandbox
+):
+    account = make_account("equals")
+    small = SMALL_PAGES["equals"]
+    sync.sync_account(account=account, client=client_for(account, **small))
+    sandbox.faults.add(provider="equals", endpoint="list", fault="server_error", skip=1, times=None)
+    failed = sync.sync_account(account=account, client=client_for(account, **small))
+    assert (failed.state, failed.pages) == (SyncRun.State.FAILED, 1)
+    sandbox.faults.clear()
+    sandbox.faults.add(provider="equals", endpoint="list", fault="shrink", vanish=5)
+
+    resumed = sync.sync_account(account=account, client=client_for(account, **small))
+
+    assert resumed.state == SyncRun.State.SUCCEEDED, resumed.error
+    assert resumed.resumed
+    assert resumed.missing == 0
+    how = sync.SHRANK_COUNT.format(before=200, after=195)
+    assert resumed.note == sync.SHRANK.format(account=account.name, how=how)
+    assert ProviderAccount.objects.get(pk=account.pk).sync_checkpoint == {"next": {}}
 
 
 # The worker closes database connections between tasks, as in production: run it

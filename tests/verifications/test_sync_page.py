@@ -31,6 +31,18 @@ def test_reviewers_see_each_accounts_last_run_and_error(reviewer_client, django_
             assert secret not in html
 
 
+def test_a_succeeded_runs_note_is_shown_as_a_note_not_a_problem(reviewer_client):
+    account = ProviderAccountFactory(name="gamma")
+    SyncRun.objects.create(
+        account=account, state=SyncRun.State.SUCCEEDED, note="The list of gamma shrank."
+    )
+
+    html = reviewer_client.get(reverse("sync:status")).content.decode()
+
+    assert '<span class="note-text">The list of gamma shrank.</span>' in html
+    assert "error-text" not in html
+
+
 def test_the_status_partial_polls_only_while_a_run_is_active(reviewer_client):
     account = ProviderAccountFactory()
     run = SyncRun.objects.create(account=account, state=SyncRun.State.RUNNING)

@@ -27,10 +27,20 @@ class VerificationRecord:
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """Records from one provider page and the checkpoint that resumes after it."""
+    """Records from one provider page and the checkpoint that resumes after it.
+
+    Lists read by position (offset or page number) also carry `total`, the length the
+    provider gave for the whole list with this page: rows removed behind the walk move
+    later rows onto pages already read, and a drop in `total` is how that shows.
+    `past_end` marks a page the provider had announced but no longer has: the list
+    shrank under the walk too. Lists whose paging cannot skip rows that way (cursors
+    that name a row, `updated_after` windows) leave `total` as None.
+    """
 
     records: list[VerificationRecord]
     checkpoint: dict[str, Any]
+    total: int | None = None
+    past_end: bool = False
 
 
 class VerificationClient(Protocol):

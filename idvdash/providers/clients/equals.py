@@ -47,7 +47,11 @@ class EqualsClient:
         self._http = ProviderHttp(session, account_name, PROVIDER, lambda: (self._key,))
 
     def iter_pages(self, *, checkpoint: Mapping[str, Any] | None = None) -> Iterator[Page]:
-        """Walk the sessions with limit/offset until offset + rows reaches count."""
+        """Walk the sessions with limit/offset until offset + rows reaches count.
+
+        Pages carry the `count` they were served with: sessions removed behind the
+        offset move later ones onto pages already read, and only the count shows it.
+        """
         offset = (checkpoint or {}).get("offset", 0)
         offset = offset if isinstance(offset, int) and offset >= 0 else 0
         seen = RecentIds()
@@ -65,7 +69,7 @@ class EqualsClient:
             # desc) and advances by the limit. De-duplication absorbs the repeats.
             offset += min(len(rows), self.limit)
             done = not rows or offset >= count
-            yield Page(records=records, checkpoint={} if done else {"offset": offset})
+            yield Page(records=records, checkpoint={} if done else {"offset": offset}, total=count)
             if done:
                 return
 

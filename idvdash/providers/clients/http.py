@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -55,6 +56,8 @@ class ProviderRetry(Retry):
         try:
             seconds = float(reset)
         except ValueError:
+            return None
+        if math.isnan(seconds):  # "nan" parses, but no wait can be made of it
             return None
         if seconds > EPOCH_THRESHOLD:
             seconds -= time.time()

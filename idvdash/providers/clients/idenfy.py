@@ -45,36 +45,43 @@ class IdenfyClient:
         self._http = ProviderHttp(session, account_name, PROVIDER, lambda: (*self._auth, basic))
 
     def iter_pages(self, *, checkpoint: Mapping[str, Any] | None = None) -> Iterator[Page]:
-        """Walk the identification list to the end, following `next`; one Page per list page."""
+        """Walk the identification list to the end, following `next`; one Page per list page.
+
+        Pages carry the list's `count`. A page past the end (404 "Invalid page.") after
+        the first means the list shrank since `next` announced it, or since the
+        checkpoint was taken: the walk ends there with an empty Page marked `past_end`,
+        and the next walk starts over.
+        """
         page_no, per_page = _resume_at(checkpoint, default_per_page=self.per_page)
         url: str | None = f"{self.base_url}{LIST_PATH}"
         params: dict[str, Any] | None = {"page": page_no, "perPage": per_page}
         seen = RecentIds()
-        first = True
         while url:
             seen.next_page()
-            body = self._list_page(url, params, resumed=first and page_no > 1)
+            body = self._list_page(url, params, may_be_gone=page_no > 1)
             if body is None:
-                # The checkpoint is past the end (rows went away since): start over next time.
-                yield Page(records=[], checkpoint={})
+                yield Page(records=[], checkpoint={}, past_end=True)
                 return
-            first = False
             seen_at = datetime.now(UTC)
             records = []
             for row in _list_of(body, "results", self._http):
                 record = self._record(row, seen_at)
                 if seen.first_time(record.external_id):
                     records.append(record)
+            count = body.get("count")
+            total = count if isinstance(count, int) and not isinstance(count, bool) else None
             next_url = body.get("next")
             if not isinstance(next_url, str) or not next_url:
-                yield Page(records=records, checkpoint={})
+                yield Page(records=records, checkpoint={}, total=total)
                 return
             url, params = self._follow(url, next_url), None
             previous_page, page_no = page_no, _param_in(url, "page", default=page_no + 1)
             if page_no <= previous_page:
                 # `next` leads back (or stays): following it would never end.
                 raise self._http.error(ProviderResponseError, LOOPING_PAGES)
-            yield Page(records=records, checkpoint={"page": page_no, "perPage": per_page})
+            yield Page(
+                records=records, checkpoint={"page": page_no, "perPage": per_page}, total=total
+            )
 
     def enrich(self, record: VerificationRecord) -> VerificationRecord:
         """Learn the clientId (and current tags) of a newly seen identification: one status call."""
@@ -130,9 +137,9 @@ class IdenfyClient:
             self._session.close()
 
     def _list_page(
-        self, url: str, params: dict[str, Any] | None, *, resumed: bool
+        self, url: str, params: dict[str, Any] | None, *, may_be_gone: bool
     ) -> dict[str, Any] | None:
-        """Return one list page; None for a resumed page past the end.
+        """Return one list page; None when a page after the first lies past the end.
 
         A page shorter than its perPage while `next` is set lost rows on the way: it is
         read once more, then refused rather than silently skipping verifications.
@@ -141,7 +148,7 @@ class IdenfyClient:
         for _attempt in (1, 2):
             # Reference: https://documentation.idenfy.com/openapi/kyc.yaml (GET /kyc/identifications/)
             answer = self._http.send("GET", url, params=params, auth=self._auth)
-            if answer.status == 404 and resumed:
+            if answer.status == 404 and may_be_gone:
                 return None
             body = self._http.json(self._http.check(answer))
             rows = _list_of(body, "results", self._http)

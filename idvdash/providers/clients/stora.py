@@ -62,7 +62,8 @@ class StoraClient:
         The checkpoint is a high-water mark: `updated_after` (inclusive, so boundary rows
         come back and are skipped by id via `seen`) and a page number used only while
         more than a page of rows share one updated_at. The last page's checkpoint is
-        where the next run starts.
+        where the next run starts. Each request starts a fresh window after the rows
+        read, so rows removed meanwhile shift nothing past the walk: no `total` (see Page).
         """
         state = _State.load(checkpoint)
         emitted: set[tuple[str, datetime]] = set()

@@ -110,7 +110,12 @@ class SwanClient:
         self._http = ProviderHttp(session, account_name, PROVIDER, self._secrets)
 
     def iter_pages(self, *, checkpoint: Mapping[str, Any] | None = None) -> Iterator[Page]:
-        """Walk users page by page; each Page holds all identifications of one page of users."""
+        """Walk users page by page; each Page holds all identifications of one page of users.
+
+        A Relay cursor names the user it was taken from, so users removed during the walk
+        move no one past it: the walk goes on after the user it reached, and pages carry
+        no `total` (see Page).
+        """
         after = (checkpoint or {}).get("after")
         after = after if isinstance(after, str) and after else None
         seen = RecentIds()

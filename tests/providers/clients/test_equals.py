@@ -70,6 +70,18 @@ def test_paging_faults_lose_and_repeat_nothing(sandbox, make_client, fault):
     assert sorted(ids(records)) == sorted(ids(expected))
 
 
+def test_pages_report_the_count_they_were_served_with(sandbox, make_client):
+    client, _ = make_client("equals", limit=50)
+    everything, _ = walk(client)
+    sandbox.faults.add(provider="equals", endpoint="list", fault="shrink", skip=1, vanish=5)
+
+    records, pages = walk(client)
+
+    assert [page.total for page in pages] == [200, 195, 195, 195]
+    # The five newest vanished after the first page: five rows slid onto it unread.
+    assert ids(records) == ids(everything)[:50] + ids(everything)[55:]
+
+
 def test_get_detail_re_reads_one_row(make_client):
     client, _ = make_client("equals", limit=10)
     record = next(client.iter_pages()).records[0]

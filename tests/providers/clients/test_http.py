@@ -113,6 +113,7 @@ def test_ratelimit_reset_is_read_as_unix_time_or_delay():
     far = HTTPResponse(headers={"RateLimit-Reset": "3600"})
     past = HTTPResponse(headers={"RateLimit-Reset": "1000000001"})
     junk = HTTPResponse(headers={"RateLimit-Reset": "soon", "X": "1"})
+    not_a_number = HTTPResponse(headers={"RateLimit-Reset": "NaN"})
     bad_retry_after = HTTPResponse(headers={"Retry-After": "whenever"})
 
     assert 3.5 <= retry.get_retry_after(soon) <= 5
@@ -120,6 +121,7 @@ def test_ratelimit_reset_is_read_as_unix_time_or_delay():
     assert retry.get_retry_after(far) == 60
     assert retry.get_retry_after(past) == 0
     assert retry.get_retry_after(junk) is None
+    assert retry.get_retry_after(not_a_number) is None
     assert retry.get_retry_after(bad_retry_after) is None
 
 

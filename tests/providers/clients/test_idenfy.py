@@ -44,6 +44,21 @@ def test_checkpoint_past_the_end_starts_over_next_time(make_client):
 
     assert records == []
     assert [page.checkpoint for page in pages] == [{}]
+    assert pages[0].past_end
+
+
+def test_pages_report_the_count_and_a_page_gone_mid_walk_ends_it(sandbox, make_client):
+    client, _ = make_client("idenfy", per_page=50)
+    everything, clean = walk(client)
+    assert [(page.total, page.past_end) for page in clean] == [(200, False)] * 4
+    # After three pages, 50 rows vanish: the page 4 that page 3 announced is gone.
+    sandbox.faults.add(provider="idenfy", endpoint="list", fault="shrink", skip=3, vanish=50)
+
+    records, pages = walk(client)
+
+    assert ids(records) == ids(everything)[:150]
+    assert [(page.total, page.past_end) for page in pages] == [(200, False)] * 3 + [(None, True)]
+    assert pages[-1].checkpoint == {}
 
 
 def test_enrich_learns_the_client_id_with_one_status_call_each(make_client):

@@ -78,6 +78,22 @@ def test_paging_faults_lose_and_repeat_nothing(sandbox, make_client, fault, time
     assert sorted(ids(records)) == sorted(ids(expected))
 
 
+def test_users_vanishing_mid_walk_move_no_one_past_the_cursor(sandbox, make_client):
+    client, _ = make_client("swan", users_per_page=10)
+    expected, _ = walk(client)
+    # Users 10-24 (pages 2 and 3) vanish once page 1 has been read.
+    gone = {sandbox.dataset.swan.user_id(local) for local in range(10, 25)}
+    sandbox.faults.add(
+        provider="swan", endpoint="graphql", fault="shrink", skip=1, vanish=15, at=10
+    )
+
+    records, pages = walk(client)
+
+    assert gone & {r.subject_ref for r in expected}
+    assert ids(records) == [r.external_id for r in expected if r.subject_ref not in gone]
+    assert all(page.total is None for page in pages)
+
+
 def test_an_expired_token_is_renewed_once(sandbox, make_client):
     client, log = make_client("swan")
     assert client.check_connection().startswith("OK: ")

@@ -14,7 +14,8 @@ def summary(run: SyncRun) -> str:
     )
     resumed = ", resumed" if run.resumed else ""
     if run.state == SyncRun.State.SUCCEEDED:
-        return f"{run.account.name}: ok ({counts}{resumed})"
+        note = f": {run.note}" if run.note else ""
+        return f"{run.account.name}: ok ({counts}{resumed}){note}"
     return f"{run.account.name}: FAILED ({counts}{resumed}): {run.error}"
 
 
