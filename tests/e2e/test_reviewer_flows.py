@@ -161,3 +161,24 @@ def test_a_signed_out_htmx_request_sends_the_browser_to_sign_in(
 
     page.wait_for_url(re.compile(r"/accounts/login/\?next="))
     assert page.locator("#id_username").is_visible()
+
+
+def test_pages_load_without_console_errors(
+    live_server, reviewer, idenfy_record, sandbox_faults, browser_page
+):
+    """Nothing the pages ask for is missing (the icon included), nothing fails to run."""
+    record, _ = idenfy_record
+    page = browser_page
+    errors = []
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    detail = reverse("verifications:detail", args=[record.pk])
+    sign_in(page, live_server, reviewer, reverse("verifications:list"))
+    page.goto(f"{live_server.url}{detail}")
+    page.locator("#live-status").get_by_text("Fetched from iDenfy just now.").wait_for()
+    page.goto(f"{live_server.url}{reverse('sync:status')}")
+    page.wait_for_load_state("networkidle")
+
+    assert errors == []
