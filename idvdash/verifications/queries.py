@@ -39,13 +39,16 @@ CURSOR_VERSION = "1"
 SURROGATES_START, SURROGATES_END = 0xD800, 0xDFFF
 # Substring search walks trigram indexes, which need three characters to narrow anything.
 CONTAINS_MIN_LENGTH = 3
-# What a live provider read needs: the ids, the stored snapshot, and the account to call.
+# What a live provider read needs: the ids, the stored snapshot and the times it may
+# correct, and the account to call.
 LIVE_COLUMNS = (
     "id",
     "provider",
     "external_id",
     "detail",
     "detail_fetched_at",
+    "provider_created_at",
+    "provider_updated_at",
     "account__name",
     "account__kind",
     "account__base_url",

@@ -414,12 +414,12 @@ def store_detail_snapshot(
     """Store a provider's live detail (iDenfy full status) on the row, with its fetch time.
 
     The detail's own creation and update times replace the ones we stood in with.
+    Only what changed is written: a reviewer opening the same record again rewrites
+    the fetch time, not the whole snapshot (a large JSON value) or the indexed times.
     """
-    changes = {
-        "detail": detail,
-        "detail_fetched_at": fetched_at or timezone.now(),
-        **normalise.times_from_detail(verification.provider, detail),
-    }
+    fresh = {"detail": detail, **normalise.times_from_detail(verification.provider, detail)}
+    changes = {name: value for name, value in fresh.items() if getattr(verification, name) != value}
+    changes["detail_fetched_at"] = fetched_at or timezone.now()
     for name, value in changes.items():
         setattr(verification, name, value)
     Verification.objects.filter(pk=verification.pk).update(**changes)

@@ -205,3 +205,23 @@ def test_each_live_read_is_audited_once_even_when_the_provider_fails(
 
     event = AccessEvent.objects.get()
     assert (event.user, event.verification, event.action) == (reviewer, verification, action)
+
+
+def test_opening_the_same_status_again_rewrites_only_the_fetch_time(
+    reviewer_client, sandbox_faults, verification, django_assert_num_queries
+):
+    get(reviewer_client, "live_status", verification)
+    first = Verification.objects.get(pk=verification.pk)
+
+    # session, user, permissions, the row, the audit row (in a savepoint), the fetch time
+    with django_assert_num_queries(8) as again:
+        response, _ = get(reviewer_client, "live_status", verification)
+
+    assert response.status_code == 200
+    (update,) = [q["sql"] for q in again.captured_queries if q["sql"].startswith("UPDATE")]
+    assert '"detail_fetched_at"' in update
+    for column in ('"detail" =', '"provider_created_at"', '"provider_updated_at"'):
+        assert column not in update
+    second = Verification.objects.get(pk=verification.pk)
+    assert second.detail == first.detail
+    assert second.detail_fetched_at > first.detail_fetched_at
