@@ -36,6 +36,7 @@ def users_in_every_situation(make_user, auditors):
         make_user("reviewer", reviewer=True),
         in_two_groups,
         make_user("inactive-reviewer", reviewer=True, is_active=False),
+        make_user("superuser", staff=True),
     ]
 
 
@@ -60,6 +61,7 @@ def test_answers_like_model_backend_for_every_user_and_permission(make_user, aud
     assert answers["direct", VIEW]
     assert answers["two-groups", CHANGE_ACCOUNT]
     assert not answers["reviewer", CHANGE_ACCOUNT]
+    assert answers["superuser", CHANGE_ACCOUNT]
     assert not answers["nobody", VIEW]
     assert not answers["inactive-reviewer", VIEW]
 
