@@ -11,15 +11,17 @@ when the loaded p95 exceeds RATIO_LIMIT times the idle p95. Loopback only; bound
 import argparse
 import os
 import random
-import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from contextlib import ExitStack
 from pathlib import Path
+
+from idvdash.core.processes import free_port, sandbox_process
+from idvdash.verifications.benchmarks.load import production_server
 
 ROOT = Path(__file__).resolve().parents[2]
 RATIO_LIMIT = 3.0
@@ -27,12 +29,6 @@ IDLE_SECONDS = 8.0
 # A reviewer reads what a page shows before the next click: about a second at the least.
 THINK_SECONDS = (0.5, 1.5)
 HTMX = {"HX-Request": "true", "HX-Current-URL": "/verifications/"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def production_env(workdir: Path, database_url: str) -> dict[str, str]:
@@ -50,12 +46,6 @@ def production_env(workdir: Path, database_url: str) -> dict[str, str]:
         "STATIC_ROOT": str(workdir / "static"),
         "LOG_LEVEL": "WARNING",
     }
-
-
-def low_priority() -> list[str]:
-    """The command prefix that runs a program at the lowest CPU priority (nice exec's it)."""
-    nice = shutil.which("nice")
-    return [nice, "-n", "19"] if nice else []
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -133,19 +123,6 @@ def run_phase(
     )
 
 
-def wait_until_up(url: str) -> None:
-    import requests
-
-    for _ in range(300):
-        try:
-            if requests.get(url, timeout=5).ok:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"{url} did not come up")
-
-
 def sync_writer(seconds: float) -> int:
     """Re-sync every account back to back (full re-scans) for `seconds`; print each state."""
     import django
@@ -185,8 +162,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=max(2, os.cpu_count() or 2))
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="idvdash-load-") as tmp:
-        workdir = Path(tmp)
+    with ExitStack() as stack:
+        workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="idvdash-load-")))
         env = production_env(workdir, args.database_url)
         os.environ.update(env)
         import django
@@ -209,15 +186,9 @@ def main() -> int:
         # and a worker do in production: only the reviewers share this process. The
         # sandbox stands in for a provider on another machine, so it yields the CPU to
         # what is measured here (nice 19); the writer competes at normal priority.
-        sandbox_port = free_port()
-        sandbox = subprocess.Popen(  # noqa: S603
-            [*low_priority(), sys.executable, str(ROOT / "manage.py"), "runsandbox",
-             "--port", str(sandbox_port),
-             "--size", str(args.size), "--seed", "7", "--realtime"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        sandbox_url = f"http://127.0.0.1:{sandbox_port}"
-        wait_until_up(sandbox_url + "/_control/health")
+        sandbox_url = stack.enter_context(
+            sandbox_process(size=args.size, seed=7, realtime=True, background=True)
+        )
         accounts = ensure_demo_accounts(sandbox_root=sandbox_url)
         for account in accounts:
             sync.sync_account(account=account)
@@ -239,37 +210,25 @@ def main() -> int:
         session.create()
         cookie = f"sessionid={session.session_key}"
 
-        port = free_port()
-        server = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "gunicorn", "idvdash.wsgi", "--bind", f"127.0.0.1:{port}",
-             "--workers", str(args.workers), "--threads", "4", "--worker-class", "gthread",
-             "--log-level", "warning"],
-            cwd=ROOT, env=env,
-        )  # fmt: skip
-        base = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_up(base + "/healthz")
-            run_phase(base, cookie, ids, reviewers=1, seconds=1.0, think=False)  # warm-up
-            # Idle: one reviewer, nothing else running, back to back for enough samples.
-            idle, idle_errors, idle_pages = run_phase(
-                base, cookie, ids, reviewers=1, seconds=IDLE_SECONDS, think=False
-            )
+        base = stack.enter_context(
+            production_server(port=free_port(), environment=env, workers=args.workers, threads=4)
+        )
+        run_phase(base, cookie, ids, reviewers=1, seconds=1.0, think=False)  # warm-up
+        # Idle: one reviewer, nothing else running, back to back for enough samples.
+        idle, idle_errors, idle_pages = run_phase(
+            base, cookie, ids, reviewers=1, seconds=IDLE_SECONDS, think=False
+        )
 
-            writer = subprocess.Popen(  # noqa: S603
-                [sys.executable, "-m", "idvdash.core.loadtest", "--sync-writer",
-                 str(args.duration + IDLE_SECONDS)],
-                cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True,
-            )  # fmt: skip
-            loaded, load_errors, load_pages = run_phase(
-                base, cookie, ids, reviewers=args.reviewers, seconds=args.duration
-            )
-            writer.terminate()
-            syncs = (writer.communicate(timeout=120)[0] or "").split()
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-            sandbox.terminate()
-            sandbox.wait(timeout=30)
+        writer = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "idvdash.core.loadtest", "--sync-writer",
+             str(args.duration + IDLE_SECONDS)],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        loaded, load_errors, load_pages = run_phase(
+            base, cookie, ids, reviewers=args.reviewers, seconds=args.duration
+        )
+        writer.terminate()
+        syncs = (writer.communicate(timeout=120)[0] or "").split()
 
     idle_p95, load_p95 = percentile(idle, 0.95), percentile(loaded, 0.95)
     ratio = load_p95 / idle_p95

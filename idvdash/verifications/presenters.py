@@ -215,6 +215,13 @@ def identity_document(
     return rows, facts(rest)
 
 
+def file_links(data: object) -> list[tuple[str, str]]:
+    """Return (kind, url) for each photo or video link iDenfy gave, skipping empty ones."""
+    if not isinstance(data, dict):
+        return []
+    return [(kind, url) for kind, url in data.items() if isinstance(url, str) and url]
+
+
 def facts(data: object) -> list[tuple[str, Any]]:
     """Return the non-empty scalar fields of a flat provider answer, labelled, in key order."""
     if not isinstance(data, dict):

@@ -1,5 +1,4 @@
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +8,7 @@ from django.contrib.auth import authenticate as django_authenticate
 from django.test import RequestFactory
 
 from idvdash.core.demo import DEMO_LOGINS, ensure_demo_users
+from idvdash.core.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,12 +38,6 @@ def test_setting_up_demo_users_twice_is_harmless():
 
     for login in DEMO_LOGINS:
         assert authenticate(username=login.username, password=login.password) is not None
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def run_demo(tmp_path: Path, *extra: str, **env: str) -> subprocess.CompletedProcess:

@@ -1,9 +1,6 @@
 """What every benchmark needs: an isolated database, a sandbox process, timing, a report."""
 
 import json
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -11,7 +8,6 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import requests
 from django.conf import settings
 from django.db import connection
 
@@ -71,50 +67,6 @@ def isolated_database() -> Iterator[str]:
             yield vendor
         finally:
             connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def sandbox_process(*, size: int, seed: int = 1) -> Iterator[str]:
-    """Serve the provider sandbox in its own process (no GIL shared with what we measure)."""
-    port = free_port()
-    root = f"http://127.0.0.1:{port}"
-    manage = str(Path(settings.BASE_DIR) / "manage.py")
-    process = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            manage,
-            "runsandbox",
-            "--port",
-            str(port),
-            "--size",
-            str(size),
-            "--seed",
-            str(seed),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if requests.get(f"{root}/_control/health", timeout=1).ok:
-                    break
-            except requests.RequestException:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the provider sandbox did not start")
-            time.sleep(0.2)
-        yield root
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def report(figures: list[Figure], *, title: str, out: Path, context: dict) -> str:

@@ -14,6 +14,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import requests
+from idvdash.core.processes import wait_until_healthy
 
 
 def hammer(url: str, *, seconds: float, concurrency: int, headers: dict[str, str]) -> dict:
@@ -81,47 +82,35 @@ def run_load(
 
 
 @contextmanager
-def production_server(*, port: int, environment: dict[str, str], workers: int = 2) -> Iterator[str]:
-    """Serve idvdash with gunicorn (sync workers) on loopback; yield its root URL."""
+def production_server(
+    *, port: int, environment: dict[str, str], workers: int = 2, threads: int = 1
+) -> Iterator[str]:
+    """Serve idvdash with gunicorn on loopback (sync workers, or gthread with `threads`)."""
     root = f"http://127.0.0.1:{port}"
     base = Path(__file__).resolve().parents[3]
     env = {**os.environ, **environment}
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    process = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "idvdash.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-        ],
-        cwd=base,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
+    command = [sys.executable, "-m", "gunicorn", "idvdash.wsgi:application"]
+    command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning"]
+    if threads > 1:
+        command += ["--threads", str(threads), "--worker-class", "gthread"]
+    # A file, not a pipe nobody reads while it serves: a full pipe would stall it.
+    with tempfile.TemporaryFile(mode="w+") as errors:
+        process = subprocess.Popen(  # noqa: S603
+            command, cwd=base, env=env, stdout=subprocess.DEVNULL, stderr=errors
+        )
+        try:
             try:
-                if requests.get(f"{root}/healthz", timeout=1).ok:
-                    break
-            except requests.RequestException:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
+                wait_until_healthy(f"{root}/healthz", process=process, name="gunicorn")
+            except RuntimeError as err:
                 process.kill()
-                raise RuntimeError(f"gunicorn did not start: {process.communicate()[1][-2000:]}")
-            time.sleep(0.3)
-        yield root
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+                process.wait(timeout=30)
+                errors.seek(0)
+                raise RuntimeError(f"{err}: {errors.read()[-2000:]}") from None
+            yield root
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from django.db import connection
 from django.utils import timezone
 
 from idvdash.core.demo import SANDBOX_PATHS
+from idvdash.core.processes import sandbox_process
 from idvdash.providers.clients.base import Page, VerificationRecord
 from idvdash.providers.clients.registry import client_for
 from idvdash.providers.models import ProviderAccount
@@ -22,7 +23,7 @@ from idvdash.sandbox.credentials import SANDBOX_CREDENTIALS
 from idvdash.verifications import normalise, sync
 from idvdash.verifications.models import Verification
 
-from .harness import Figure, ratio_figure, sandbox_process, timed
+from .harness import Figure, ratio_figure, timed
 
 UPSERT_TARGET = {"postgresql": 0.6, "sqlite": 0.15}
 UPSERT_PAGE = 100

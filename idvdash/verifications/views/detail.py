@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
@@ -56,17 +58,36 @@ def verification_detail(request: HtmxHttpRequest, pk: int) -> TemplateResponse:
     return TemplateResponse(request, DETAIL_TEMPLATE, context)
 
 
+def _live_fragment(
+    request: HtmxHttpRequest,
+    pk: int,
+    *,
+    action: audit.Action,
+    fetch: Callable[..., live.LiveResult],
+    partial: str,
+    shown: Callable[[live.LiveResult], dict[str, object]],
+) -> TemplateResponse:
+    """Audit, then read live from iDenfy, then render one partial of the detail page."""
+    verification = _idenfy_verification_or_404(pk)
+    audit.record(user=request.user, action=action, verification=verification)
+    result = fetch(verification=verification)
+    context = {"verification": verification, "live": result, **shown(result)}
+    return TemplateResponse(request, f"{DETAIL_TEMPLATE}#{partial}", context)
+
+
 @require_GET
 @reviewer_required
 @refuse_without_audit
 @never_cache
 def verification_live_status_hx(request: HtmxHttpRequest, pk: int) -> TemplateResponse:
-    verification = _idenfy_verification_or_404(pk)
-    audit.record(user=request.user, action=audit.Action.FULL_STATUS, verification=verification)
-    result = live.fetch_full_status(verification=verification)
-    context = {"verification": verification, "live": result}
-    context["full"] = presenters.full_status(result.data)
-    return TemplateResponse(request, f"{DETAIL_TEMPLATE}#live-status", context)
+    return _live_fragment(
+        request,
+        pk,
+        action=audit.Action.FULL_STATUS,
+        fetch=live.fetch_full_status,
+        partial="live-status",
+        shown=lambda result: {"full": presenters.full_status(result.data)},
+    )
 
 
 @require_GET
@@ -74,11 +95,14 @@ def verification_live_status_hx(request: HtmxHttpRequest, pk: int) -> TemplateRe
 @refuse_without_audit
 @never_cache
 def verification_data_hx(request: HtmxHttpRequest, pk: int) -> TemplateResponse:
-    verification = _idenfy_verification_or_404(pk)
-    audit.record(user=request.user, action=audit.Action.DATA, verification=verification)
-    result = live.fetch_data(verification=verification)
-    context = {"verification": verification, "live": result, "rows": presenters.facts(result.data)}
-    return TemplateResponse(request, f"{DETAIL_TEMPLATE}#document-data", context)
+    return _live_fragment(
+        request,
+        pk,
+        action=audit.Action.DATA,
+        fetch=live.fetch_data,
+        partial="document-data",
+        shown=lambda result: {"rows": presenters.facts(result.data)},
+    )
 
 
 @require_GET
@@ -86,11 +110,11 @@ def verification_data_hx(request: HtmxHttpRequest, pk: int) -> TemplateResponse:
 @refuse_without_audit
 @never_cache
 def verification_files_hx(request: HtmxHttpRequest, pk: int) -> TemplateResponse:
-    verification = _idenfy_verification_or_404(pk)
-    audit.record(user=request.user, action=audit.Action.FILES, verification=verification)
-    result = live.fetch_files(verification=verification)
-    links = [
-        (kind, url) for kind, url in (result.data or {}).items() if isinstance(url, str) and url
-    ]
-    context = {"verification": verification, "live": result, "links": links}
-    return TemplateResponse(request, f"{DETAIL_TEMPLATE}#files", context)
+    return _live_fragment(
+        request,
+        pk,
+        action=audit.Action.FILES,
+        fetch=live.fetch_files,
+        partial="files",
+        shown=lambda result: {"links": presenters.file_links(result.data)},
+    )

@@ -4,12 +4,12 @@ import threading
 import time
 from pathlib import Path
 
-import requests
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from idvdash.core.demo import ensure_demo_accounts, ensure_demo_users
+from idvdash.core.processes import healthy, wait_until_healthy
 from idvdash.verifications import sync
 from idvdash.verifications.management.commands.sync import summary
 from idvdash.verifications.schedule import schedule_due_syncs
@@ -63,24 +63,17 @@ class Command(BaseCommand):
 
     def _start_sandbox(self, children: list, *, port: int, size: int) -> str:
         root = f"http://127.0.0.1:{port}"
-        if _healthy(root):
+        health = f"{root}/_control/health"
+        if healthy(health):
             raise CommandError(
                 f"Port {port} is already in use; pass --sandbox-port to use another one."
             )
         children.append(self._spawn("runsandbox", "--port", str(port), "--size", str(size)))
-        deadline = time.monotonic() + 30
-        while not _healthy(root):
-            if children[-1].poll() is not None or time.monotonic() > deadline:
-                raise CommandError(f"The provider sandbox did not start on port {port}.")
-            time.sleep(0.2)
+        try:
+            wait_until_healthy(health, process=children[-1], name="sandbox", timeout=30)
+        except RuntimeError:
+            raise CommandError(f"The provider sandbox did not start on port {port}.") from None
         return root
-
-
-def _healthy(root: str) -> bool:
-    try:
-        return requests.get(f"{root}/_control/health", timeout=1).ok
-    except requests.RequestException:
-        return False
 
 
 def _schedule_forever() -> None:
