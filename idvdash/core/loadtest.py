@@ -3,9 +3,15 @@
     python -m idvdash.core.loadtest --duration 60 --reviewers 20    (`make loadtest`)
 
 Builds a throw-away production-like setup in a temporary directory (DEBUG off, SQLite
-file, the provider sandbox on loopback), measures an idle p95 (one reviewer, no sync),
-then the p95 with the reviewers and a sync running at once. Exits 1 on any error or
-when the loaded p95 exceeds RATIO_LIMIT times the idle p95. Loopback only; bounded in time.
+file or an empty PostgreSQL database, the provider sandbox on loopback, gunicorn as
+idvdash/gunicorn_conf.py configures it), then measures:
+
+- idle: one reviewer, nothing else running, before and after the load (pooled, so a
+  machine that gets slower or faster during the run moves both sides alike);
+- loaded: the reviewers and a sync writer running at once.
+
+Exits 1 on any error or when the loaded p95 exceeds RATIO_LIMIT times the idle p95.
+Loopback only; bounded in time.
 """
 
 import argparse
@@ -17,7 +23,8 @@ import sys
 import tempfile
 import threading
 import time
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from idvdash.core.processes import free_port, sandbox_process
@@ -25,7 +32,8 @@ from idvdash.verifications.benchmarks.load import production_server
 
 ROOT = Path(__file__).resolve().parents[2]
 RATIO_LIMIT = 3.0
-IDLE_SECONDS = 8.0
+IDLE_SECONDS = 8.0  # before the load, and again after it
+WARM_UP_SECONDS = 3.0
 # A reviewer reads what a page shows before the next click: about a second at the least.
 THINK_SECONDS = (0.5, 1.5)
 HTMX = {"HX-Request": "true", "HX-Current-URL": "/verifications/"}
@@ -82,6 +90,10 @@ class Reviewer(threading.Thread):
         return "detail", f"/verifications/{self.random.choice(self.ids)}/", {}
 
     def run(self) -> None:
+        if self.think:
+            # People do not all click at the same instant: the first click comes some
+            # time within one think time, as every later one does.
+            self.stop.wait(self.random.uniform(0, THINK_SECONDS[1]))
         while not self.stop.is_set():
             page, url, headers = self.request()
             started = time.perf_counter()
@@ -146,6 +158,27 @@ def sync_writer(seconds: float) -> int:
     return 0
 
 
+@contextmanager
+def sync_writing(env: dict[str, str], *, seconds: float, enabled: bool) -> Iterator[list[str]]:
+    """Run sync_writer in a process of its own for the block; yield the states it reports.
+
+    The list fills in when the block ends (the writer is stopped and read then).
+    """
+    states: list[str] = []
+    if not enabled:
+        yield states
+        return
+    writer = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "idvdash.core.loadtest", "--sync-writer", str(seconds)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        yield states
+    finally:
+        writer.terminate()
+        states.extend((writer.communicate(timeout=120)[0] or "").split())
+
+
 def main() -> int:
     if len(sys.argv) == 3 and sys.argv[1] == "--sync-writer":
         return sync_writer(float(sys.argv[2]))
@@ -159,7 +192,13 @@ def main() -> int:
         help="an empty database to fill (default: a temporary SQLite file); PostgreSQL "
         "as in production, e.g. postgres://postgres@127.0.0.1:5432/idvdash_load",
     )
-    parser.add_argument("--workers", type=int, default=max(2, os.cpu_count() or 2))
+    parser.add_argument(
+        "--without-sync",
+        action="store_true",
+        help="reviewers only: tells their own contention apart from the sync's",
+    )
+    parser.add_argument("--workers", type=int, help="gunicorn workers (default: gunicorn_conf)")
+    parser.add_argument("--threads", type=int, help="threads per worker (default: gunicorn_conf)")
     args = parser.parse_args()
 
     with ExitStack() as stack:
@@ -211,30 +250,38 @@ def main() -> int:
         cookie = f"sessionid={session.session_key}"
 
         base = stack.enter_context(
-            production_server(port=free_port(), environment=env, workers=args.workers, threads=4)
+            production_server(
+                port=free_port(), environment=env, workers=args.workers, threads=args.threads
+            )
         )
-        run_phase(base, cookie, ids, reviewers=1, seconds=1.0, think=False)  # warm-up
+        # Warm-up: two at once, so that every worker has served every kind of page.
+        run_phase(base, cookie, ids, reviewers=2, seconds=WARM_UP_SECONDS, think=False)
         # Idle: one reviewer, nothing else running, back to back for enough samples.
-        idle, idle_errors, idle_pages = run_phase(
+        idle_before, idle_errors, idle_pages = run_phase(
             base, cookie, ids, reviewers=1, seconds=IDLE_SECONDS, think=False
         )
 
-        writer = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "idvdash.core.loadtest", "--sync-writer",
-             str(args.duration + IDLE_SECONDS)],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True,
-        )  # fmt: skip
-        loaded, load_errors, load_pages = run_phase(
-            base, cookie, ids, reviewers=args.reviewers, seconds=args.duration
+        with sync_writing(
+            env, seconds=args.duration + IDLE_SECONDS, enabled=not args.without_sync
+        ) as syncs:
+            loaded, load_errors, load_pages = run_phase(
+                base, cookie, ids, reviewers=args.reviewers, seconds=args.duration
+            )
+        idle_after, after_errors, after_pages = run_phase(
+            base, cookie, ids, reviewers=1, seconds=IDLE_SECONDS, think=False
         )
-        writer.terminate()
-        syncs = (writer.communicate(timeout=120)[0] or "").split()
 
+    idle = idle_before + idle_after
+    idle_errors += after_errors
+    for page, times in after_pages.items():
+        idle_pages.setdefault(page, []).extend(times)
     idle_p95, load_p95 = percentile(idle, 0.95), percentile(loaded, 0.95)
     ratio = load_p95 / idle_p95
     errors = idle_errors + load_errors + [s for s in syncs if s != "succeeded"]
     print(
         f"idle:   {len(idle)} requests, p50 {statistics.median(idle) * 1000:.1f} ms, p95 {idle_p95 * 1000:.1f} ms"
+        f" (before the load {percentile(idle_before, 0.95) * 1000:.1f} ms,"
+        f" after it {percentile(idle_after, 0.95) * 1000:.1f} ms)"
     )
     print(
         f"loaded: {len(loaded)} requests by {args.reviewers} reviewers in {args.duration:.0f} s, p50 {statistics.median(loaded) * 1000:.1f} ms, p95 {load_p95 * 1000:.1f} ms"
@@ -244,10 +291,14 @@ def main() -> int:
         print(
             f"  {page:<7} p95 idle {idle_page:.1f} ms, loaded {percentile(load_pages[page], 0.95) * 1000:.1f} ms"
         )
-    print(f"syncs during the load: {len(syncs)} ({syncs.count('succeeded')} succeeded)")
+    if args.without_sync:
+        print("syncs during the load: none (--without-sync)")
+    else:
+        print(f"syncs during the load: {len(syncs)} ({syncs.count('succeeded')} succeeded)")
     print(f"p95 ratio loaded/idle: {ratio:.2f} (limit {RATIO_LIMIT})")
     print(f"errors: {len(errors)}" + (f" e.g. {errors[:5]}" if errors else ""))
-    return 0 if not errors and ratio <= RATIO_LIMIT and syncs else 1
+    wrote = bool(syncs) or args.without_sync
+    return 0 if not errors and ratio <= RATIO_LIMIT and wrote else 1
 
 
 if __name__ == "__main__":

@@ -48,5 +48,5 @@ SAMPLES = {"int": str(SAMPLE_ID), "path": str(SAMPLE_ID), "str": "x", "slug": "x
 
 def pytest_configure(config):
     config.addinivalue_line(
-        "markers", "load: drives gunicorn under load (IDVDASH_LOAD_TEST=1 to run)"
+        "markers", "load: drives gunicorn under load (IDVDASH_LOAD_TEST=0 skips it)"
     )

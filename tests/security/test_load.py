@@ -1,11 +1,13 @@
-"""R15: 20 reviewers against gunicorn while a sync writes (opt-in: IDVDASH_LOAD_TEST=1).
+"""R15: 20 reviewers against gunicorn while a sync writes (IDVDASH_LOAD_TEST=0 skips it).
 
 It measures the engine the suite runs on: a temporary SQLite file, or a database of
-its own beside the suite's on PostgreSQL. It takes two minutes or more and needs the
-machine to itself (the ratio is CPU contention), so `make test` and CI leave it out.
-On 2 cores 60-second runs measured between 2.5 and 3.8, so a run over the limit is
-measured once more: both runs are printed, an error in either fails, and one run
-within the limit is required.
+its own beside the suite's on PostgreSQL, with gunicorn configured as in production
+(idvdash/gunicorn_conf.py) and a sync re-scanning every account back to back against
+a sandbox that answers at once (a harder load than a real provider's pace makes).
+It takes about a minute and a half and needs the machine to itself, which a serial
+suite gives it. The ratio has some spread on 2 cores (1.7 to 2.1 in seven runs), so a
+run over the limit is measured once more: both runs are printed, an error in either
+fails, and one run within the limit is required.
 """
 
 import os
@@ -23,7 +25,7 @@ from tests.core.test_settings import ROOT
 pytestmark = [
     pytest.mark.load,
     pytest.mark.skipif(
-        os.environ.get("IDVDASH_LOAD_TEST") != "1", reason="set IDVDASH_LOAD_TEST=1 to run"
+        os.environ.get("IDVDASH_LOAD_TEST") == "0", reason="IDVDASH_LOAD_TEST=0 skips it"
     ),
 ]
 
@@ -60,7 +62,6 @@ def load_run(url: str) -> tuple[float, int, str]:
         timeout=600,
         check=False,
     )  # fmt: skip
-    print(result.stdout)
     report = result.stdout + result.stderr[-3000:]
     ratio = re.search(r"p95 ratio loaded/idle: ([\d.]+)", result.stdout)
     errors = re.search(r"errors: (\d+)", result.stdout)
@@ -72,15 +73,25 @@ def load_run(url: str) -> tuple[float, int, str]:
     return float(ratio[1]), int(errors[1]), report
 
 
+SUMMARY = ("idle:", "loaded:", "  ", "syncs during", "p95 ratio", "errors:")
+
+
+def summary(report: str) -> list[str]:
+    """The load test's own summary lines."""
+    return [line for line in report.splitlines() if line.startswith(SUMMARY)]
+
+
 ATTEMPTS = 2
 LIMIT = 3.0
 
 
-def test_twenty_reviewers_see_no_errors_and_p95_stays_within_three_times_idle():
+def test_twenty_reviewers_see_no_errors_and_p95_stays_within_three_times_idle(capsys):
     ratios = []
     for _ in range(ATTEMPTS):
         with database_for_the_load() as url:  # each run starts from an empty database
             ratio, errors, report = load_run(url)
+        with capsys.disabled():  # the figures belong in the suite's output, pass or fail
+            print("".join(f"\n[R15] {line}" for line in summary(report)))
         assert errors == 0, report
         ratios.append(ratio)
         if ratio <= LIMIT:

@@ -465,7 +465,10 @@ def server_environment() -> dict[str, str]:
 
 def throughput_figure(s: Setup, seconds: float) -> Figure:
     url = reverse("verifications:list") + "?outcome=approved"
-    with load.production_server(port=free_port(), environment=server_environment()) as root:
+    # Two sync workers, as the README's P12 figures were measured.
+    with load.production_server(
+        port=free_port(), environment=server_environment(), workers=2, threads=1
+    ) as root:
         headers = {"Cookie": s.cookie, "HX-Request": "true"}
         check = requests.get(root + url, headers=headers, timeout=30, allow_redirects=False)
         if check.status_code != 200:

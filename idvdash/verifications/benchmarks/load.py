@@ -83,17 +83,28 @@ def run_load(
 
 @contextmanager
 def production_server(
-    *, port: int, environment: dict[str, str], workers: int = 2, threads: int = 1
+    *,
+    port: int,
+    environment: dict[str, str],
+    workers: int | None = None,
+    threads: int | None = None,
 ) -> Iterator[str]:
-    """Serve idvdash with gunicorn on loopback (sync workers, or gthread with `threads`)."""
+    """Serve idvdash with gunicorn on loopback, configured as in production.
+
+    Settings come from idvdash.gunicorn_conf; `workers` and `threads` override them
+    (threads=1: gunicorn's sync worker).
+    """
     root = f"http://127.0.0.1:{port}"
     base = Path(__file__).resolve().parents[3]
     env = {**os.environ, **environment}
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    command = [sys.executable, "-m", "gunicorn", "idvdash.wsgi:application"]
-    command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning"]
-    if threads > 1:
-        command += ["--threads", str(threads), "--worker-class", "gthread"]
+    command = [sys.executable, "-m", "gunicorn", "--config", "python:idvdash.gunicorn_conf"]
+    command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
+    if workers is not None:
+        command += ["--workers", str(workers)]
+    if threads is not None:
+        command += ["--threads", str(threads)]
+        command += ["--worker-class", "gthread" if threads > 1 else "sync"]
     # A file, not a pipe nobody reads while it serves: a full pipe would stall it.
     with tempfile.TemporaryFile(mode="w+") as errors:
         process = subprocess.Popen(  # noqa: S603
