@@ -5,7 +5,7 @@ its own beside the suite's on PostgreSQL, with gunicorn configured as in product
 (idvdash/gunicorn_conf.py) and a sync re-scanning every account back to back against
 a sandbox that answers at once (a harder load than a real provider's pace makes).
 It takes about a minute and a half and needs the machine to itself, which a serial
-suite gives it. The ratio has some spread on 2 cores (1.7 to 2.1 in seven runs), so a
+suite gives it. The ratio has some spread on 2 cores (1.5 to 2.2 in eleven runs), so a
 run over the limit is measured once more: both runs are printed, an error in either
 fails, and one run within the limit is required.
 """
