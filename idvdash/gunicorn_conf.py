@@ -14,13 +14,31 @@ these settings, 1.47 and 1.60 times with 2 workers x 4 threads
 
 import os
 
+
+def whole_number(name: str, default: int) -> int:
+    """The environment's value for `name` as a whole number of at least 1, or `default`.
+
+    Anything else stops start-up with one line that names the variable: a server
+    with 0 workers would start and serve nothing.
+    """
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise SystemExit(
+            f"idvdash.gunicorn_conf: {name} must be a whole number of 1 or more, not {value!r}"
+        )
+    return int(value)
+
+
 wsgi_app = "idvdash.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1))
+# gunicorn itself reads WEB_CONCURRENCY too, before this file, and stops on a non-number.
+workers = whole_number("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1)
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", 2))
+threads = whole_number("GUNICORN_THREADS", 2)
 # A request that takes longer than this is killed and its worker replaced.
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
+timeout = whole_number("GUNICORN_TIMEOUT", 60)
 graceful_timeout = 30
 keepalive = 5
 # Workers are replaced now and then, so no slow growth in memory lasts.

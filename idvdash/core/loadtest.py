@@ -24,7 +24,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, nullcontext
 from pathlib import Path
 
 from idvdash.core.processes import free_port, sandbox_process
@@ -159,15 +159,12 @@ def sync_writer(seconds: float) -> int:
 
 
 @contextmanager
-def sync_writing(env: dict[str, str], *, seconds: float, enabled: bool) -> Iterator[list[str]]:
+def sync_writing(env: dict[str, str], *, seconds: float) -> Iterator[list[str]]:
     """Run sync_writer in a process of its own for the block; yield the states it reports.
 
     The list fills in when the block ends (the writer is stopped and read then).
     """
     states: list[str] = []
-    if not enabled:
-        yield states
-        return
     writer = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "idvdash.core.loadtest", "--sync-writer", str(seconds)],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True,
@@ -261,9 +258,12 @@ def main() -> int:
             base, cookie, ids, reviewers=1, seconds=IDLE_SECONDS, think=False
         )
 
-        with sync_writing(
-            env, seconds=args.duration + IDLE_SECONDS, enabled=not args.without_sync
-        ) as syncs:
+        writing = (
+            nullcontext([])
+            if args.without_sync
+            else sync_writing(env, seconds=args.duration + IDLE_SECONDS)
+        )
+        with writing as syncs:
             loaded, load_errors, load_pages = run_phase(
                 base, cookie, ids, reviewers=args.reviewers, seconds=args.duration
             )
