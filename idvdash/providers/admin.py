@@ -1,11 +1,13 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 
-from .clients.base import ProviderError
-from .clients.registry import client_for
-from .forms import ALL_CREDENTIAL_KEYS, ProviderAccountAdminForm
+from .errors import ProviderError
+from .forms import ProviderAccountAdminForm, credential_keys
 from .models import ProviderAccount
+from .registry import PROVIDERS, client_for
 
 
 @admin.register(ProviderAccount)
@@ -17,8 +19,14 @@ class ProviderAccountAdmin(admin.ModelAdmin):
     readonly_fields = ["credentials_set", "created_at", "updated_at"]
     actions = ["test_connection"]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: ProviderAccount | None = None):
+        # An account's rows belong to its provider: the kind is chosen once, when adding.
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "kind"] if obj is not None else fields
+
     def get_fieldsets(self, request: HttpRequest, obj: ProviderAccount | None = None) -> list:
-        credential_fields = [f"credential_{key}" for key in ALL_CREDENTIAL_KEYS]
+        kind = obj.kind if obj is not None else request.POST.get("kind", request.GET.get("kind"))
+        credential_fields = [f"credential_{key}" for key in credential_keys(kind)]
         return [
             (None, {"fields": ["name", "kind", "is_active", "sync_interval"]}),
             ("Endpoints", {"fields": ["base_url", "token_url"]}),
@@ -31,6 +39,22 @@ class ProviderAccountAdmin(admin.ModelAdmin):
             ),
             ("Record", {"fields": ["created_at", "updated_at"]}),
         ]
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
+        """Ask for the provider first, so the form offers only that provider's keys."""
+        if request.method == "GET" and request.GET.get("kind") not in PROVIDERS:
+            if not self.has_add_permission(request):
+                raise PermissionDenied
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": "Add provider account: which provider?",
+                "providers": PROVIDERS.values(),
+            }
+            return TemplateResponse(request, "admin/providers/choose_kind.html", context)
+        return super().add_view(request, form_url, extra_context)
 
     @admin.display(description="Credentials set")
     def credentials_set(self, obj: ProviderAccount) -> str:

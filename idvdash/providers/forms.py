@@ -1,15 +1,12 @@
 from django import forms
 
-from .kinds import SPECS, ProviderKind
 from .models import ProviderAccount
+from .registry import PROVIDERS, ProviderKind
 
 ALL_CREDENTIAL_KEYS: tuple[str, ...] = tuple(
-    dict.fromkeys(key for spec in SPECS.values() for key in spec.keys)
+    dict.fromkeys(key for provider in PROVIDERS.values() for key in provider.credentials.keys)
 )
-
-
-def _kinds_using(key: str) -> str:
-    return ", ".join(ProviderKind(kind).label for kind, spec in SPECS.items() if key in spec.keys)
+KEEP = "Leave empty to keep the stored value."
 
 
 def merge_credentials(
@@ -17,12 +14,17 @@ def merge_credentials(
 ) -> dict[str, str]:
     """Return the credentials to store: entered values win, empty inputs keep stored ones.
 
-    Keys the kind does not use are dropped (for instance after a change of kind).
+    Keys the kind does not use are dropped.
     """
-    keys = SPECS[kind].keys
+    keys = PROVIDERS[kind].credentials.keys
     merged = {k: v for k, v in stored.items() if k in keys and k not in clear}
     merged.update({k: v for k, v in entered.items() if v})
     return merged
+
+
+def credential_keys(kind: str | None) -> tuple[str, ...]:
+    """The keys to offer for an account of `kind` (every key while the kind is unknown)."""
+    return PROVIDERS[kind].credentials.keys if kind in PROVIDERS else ALL_CREDENTIAL_KEYS
 
 
 def _credential_input(key: str) -> forms.CharField:
@@ -31,12 +33,12 @@ def _credential_input(key: str) -> forms.CharField:
         required=False,
         strip=True,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
-        help_text=f"Used by {_kinds_using(key)}. Leave empty to keep the stored value.",
+        help_text=KEEP,
     )
 
 
-# One password input per credential key any kind uses, declared on a class so
-# the admin sees them as form fields.
+# One password input per credential key any kind uses, declared on a class so the
+# admin sees them as form fields; the admin shows only the account kind's own.
 CredentialInputs = type(
     "CredentialInputs",
     (forms.Form,),
@@ -59,18 +61,38 @@ class ProviderAccountAdminForm(CredentialInputs, forms.ModelForm):
         model = ProviderAccount
         fields = ["name", "kind", "base_url", "token_url", "is_active", "sync_interval"]
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        kind = self._kind()
+        if kind not in PROVIDERS:
+            return
+        spec = PROVIDERS[kind].credentials
+        for key in spec.keys:
+            field = self.fields[f"credential_{key}"]
+            if key in spec.optional:
+                field.help_text = f"Optional. {KEEP}"
+            else:
+                others = [" + ".join(o) for o in spec.required if key not in o]
+                either = f" (or {' or '.join(others)})" if others else ""
+                field.help_text = f"Required{either}. {KEEP}"
+        self.fields["clear_credentials"].choices = [(k, k) for k in spec.optional]
+
+    def _kind(self) -> str | None:
+        """The account's kind: stored once the account exists, else as entered or asked for."""
+        if self.instance.pk:
+            return self.instance.kind
+        return self.data.get("kind") or self.initial.get("kind")
+
     def clean(self) -> dict:
         cleaned = super().clean()
-        kind = cleaned.get("kind")
-        if kind not in SPECS:
+        kind = cleaned.get("kind") or self.instance.kind
+        if kind not in PROVIDERS:
             return cleaned
         entered = {k: cleaned.get(f"credential_{k}") or "" for k in ALL_CREDENTIAL_KEYS}
-        spec = SPECS[kind]
+        spec = PROVIDERS[kind].credentials
         for key, value in entered.items():
             if value and key not in spec.keys:
-                self.add_error(
-                    f"credential_{key}", f"{ProviderKind(kind).label} does not use {key}."
-                )
+                self.add_error(None, f"{ProviderKind(kind).label} does not use {key}.")
         stored = self.instance.credentials if self.instance.pk else {}
         if not self.instance.credentials_readable:
             stored = {}

@@ -5,7 +5,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 
 from .fields import EncryptedJSONField, SealedCredentials
-from .kinds import SPECS, ProviderKind
+from .registry import PROVIDERS, ProviderKind
 
 name_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$",
@@ -45,7 +45,7 @@ class ProviderAccount(models.Model):
 
     def clean(self) -> None:
         """Fill the kind's default URLs and refuse a token URL where the kind has none."""
-        spec = SPECS.get(self.kind)
+        spec = PROVIDERS.get(self.kind)
         if spec is None:
             return
         if not self.base_url:

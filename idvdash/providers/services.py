@@ -3,8 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .kinds import SPECS, ProviderKind
 from .models import ProviderAccount
+from .registry import PROVIDERS, ProviderKind
 
 
 class AccountInputError(Exception):
@@ -21,13 +21,13 @@ def set_account(
     is_active: bool = True,
 ) -> tuple[ProviderAccount, bool]:
     """Create or update the account called `name`; return it and whether it was created."""
-    if kind not in SPECS:
+    if kind not in PROVIDERS:
         raise AccountInputError(
             f"unknown kind {kind!r}; choose one of: {', '.join(ProviderKind.values)}"
         )
     if not isinstance(credentials, dict):
         raise AccountInputError("credentials must be a JSON object")
-    problems = SPECS[kind].problems(credentials)
+    problems = PROVIDERS[kind].credentials.problems(credentials)
     if problems:
         raise AccountInputError(f"credentials for {kind}: {'; '.join(problems)}")
     with transaction.atomic():

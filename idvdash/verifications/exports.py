@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from django.db.models import QuerySet
 from django.urls import reverse
 
+from idvdash.core.values import format_timestamp
+
 from .models import Verification
 
 HEADER = (
@@ -65,8 +67,8 @@ def row_values(verification: Verification, url: str) -> list[str]:
         verification.raw_status,
         "true" if verification.suspected else "false",
         ";".join(str(code) for code in verification.reason_codes or []),
-        iso_utc(verification.provider_created_at),
-        iso_utc(verification.provider_updated_at),
+        format_timestamp(verification.provider_created_at),
+        format_timestamp(verification.provider_updated_at),
         url.format(verification.pk),
     ]
 
@@ -74,10 +76,6 @@ def row_values(verification: Verification, url: str) -> list[str]:
 def safe_cell(value: str) -> str:
     """Return the value with a leading ' when a spreadsheet would read it as a formula."""
     return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
-
-
-def iso_utc(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def filename(now: datetime) -> str:

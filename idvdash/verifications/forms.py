@@ -6,8 +6,8 @@ from typing import Any
 
 from django import forms
 
-from idvdash.providers.kinds import ProviderKind
 from idvdash.providers.models import ProviderAccount
+from idvdash.providers.registry import ProviderKind
 
 from .models import Outcome
 from .queries import CONTAINS_MIN_LENGTH, Cursor, Filters, Match, Sort

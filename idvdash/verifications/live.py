@@ -1,27 +1,29 @@
-"""Live reads from iDenfy for the detail page: full status, document data, file links.
+"""Live reads for the detail page: the provider answers for one record, there and then.
 
 A reviewer is waiting on these, so the HTTP budget is short (few retries, tight
-timeouts). Failures come back as a plain sentence, never as an exception.
+timeouts). Failures come back as a plain sentence, never as an exception. A full
+status is stored as the row's snapshot (and shown from there when the provider
+fails); every other read is shown once and never stored.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
 
-from idvdash.providers.clients.base import (
+from idvdash.providers.base import LiveRead
+from idvdash.providers.errors import (
     ProviderAuthError,
     ProviderError,
     ProviderRateLimited,
     ProviderResponseError,
     ProviderUnavailable,
 )
-from idvdash.providers.clients.http import build_session
-from idvdash.providers.clients.registry import client_for
+from idvdash.providers.http import build_session
+from idvdash.providers.registry import PROVIDERS, client_for, label
 
 from .models import Verification
 from .sync import store_detail_snapshot
@@ -30,11 +32,13 @@ LIVE_RETRIES = 1
 LIVE_TIMEOUT = (3.0, 10.0)
 LIVE_MAX_RETRY_AFTER = 3.0
 
-UNAVAILABLE = "iDenfy did not answer in time or reported a server error."
-AUTH_FAILED = "iDenfy refused our credentials for this account; an administrator must check them."
-RATE_LIMITED = "iDenfy is limiting how often we may ask; try again in a minute."
-BAD_ANSWER = "iDenfy sent an answer we could not read."
-FAILED = "The request to iDenfy failed."
+UNAVAILABLE = "{provider} did not answer in time or reported a server error."
+AUTH_FAILED = (
+    "{provider} refused our credentials for this account; an administrator must check them."
+)
+RATE_LIMITED = "{provider} is limiting how often we may ask; try again in a minute."
+BAD_ANSWER = "{provider} sent an answer we could not read."
+FAILED = "The request to {provider} failed."
 
 _PLAIN = (
     (ProviderUnavailable, UNAVAILABLE),
@@ -59,60 +63,53 @@ class LiveResult:
         return bool(self.error)
 
 
-def fetch_full_status(*, verification: Verification) -> LiveResult:
-    """Fetch iDenfy's full status, store it as the row's snapshot; fall back to the stored one."""
+def offers(verification: Verification, read: LiveRead) -> bool:
+    """Tell whether the row's provider answers this live read (and its page shows it)."""
+    known = PROVIDERS.get(verification.provider)
+    return known is not None and read in known.live_reads
+
+
+def fetch(*, verification: Verification, read: LiveRead) -> LiveResult:
+    """Ask the provider for `read` of the row now; a full status becomes the row's snapshot."""
     try:
-        detail = _call(verification, lambda client: client.get_detail(verification.external_id))
+        data = _call(verification, read)
     except ProviderError as err:
-        return LiveResult(
-            data=verification.detail,
-            fetched_at=verification.detail_fetched_at,
-            fresh=False,
-            error=plain_error(err),
-            error_detail=str(err),
-        )
-    store_detail_snapshot(verification=verification, detail=detail)
-    return LiveResult(data=detail, fetched_at=verification.detail_fetched_at, fresh=True)
-
-
-def fetch_data(*, verification: Verification) -> LiveResult:
-    """Fetch the document data iDenfy parsed (shown once, not stored)."""
-    return _once(verification, lambda client: client.get_data(verification.external_id))
-
-
-def fetch_files(*, verification: Verification) -> LiveResult:
-    """Fetch the photo and video links (they expire after an hour: shown once, never stored)."""
-    return _once(verification, lambda client: client.get_files(verification.external_id))
-
-
-def plain_error(err: ProviderError) -> str:
-    """Return what happened, in words a reviewer understands."""
-    for kind, sentence in _PLAIN:
-        if isinstance(err, kind):
-            return sentence
-    return FAILED
-
-
-def _once(verification: Verification, call: Callable[[Any], dict[str, Any]]) -> LiveResult:
-    try:
-        data = _call(verification, call)
-    except ProviderError as err:
-        return LiveResult(
-            data=None, fetched_at=None, fresh=False, error=plain_error(err), error_detail=str(err)
-        )
+        failed = {"error": plain_error(err, verification.provider), "error_detail": str(err)}
+        if read is LiveRead.FULL_STATUS:
+            stored = {"data": verification.detail, "fetched_at": verification.detail_fetched_at}
+            return LiveResult(fresh=False, **stored, **failed)
+        return LiveResult(data=None, fetched_at=None, fresh=False, **failed)
+    if read is LiveRead.FULL_STATUS:
+        store_detail_snapshot(verification=verification, detail=data)
+        return LiveResult(data=data, fetched_at=verification.detail_fetched_at, fresh=True)
     return LiveResult(data=data, fetched_at=timezone.now(), fresh=True)
 
 
-def _call(verification: Verification, call: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
+def context(verification: Verification, read: LiveRead, result: LiveResult) -> dict[str, Any]:
+    """The provider's shaping of a live answer for its fragment."""
+    return PROVIDERS[verification.provider].live_context[read](result.data)
+
+
+def plain_error(err: ProviderError, kind: str) -> str:
+    """Return what happened, in words a reviewer understands."""
+    provider = label(kind)
+    for error, sentence in _PLAIN:
+        if isinstance(err, error):
+            return sentence.format(provider=provider)
+    return FAILED.format(provider=provider)
+
+
+def _call(verification: Verification, read: LiveRead) -> dict[str, Any]:
+    account = verification.account
     session = build_session(
-        provider=verification.account.kind,
+        provider=account.kind,
         retries=LIVE_RETRIES,
         timeout=LIVE_TIMEOUT,
         max_retry_after=LIVE_MAX_RETRY_AFTER,
-        allowed_post=True,
+        allowed_post=PROVIDERS[account.kind].client.posts_are_reads,
     )
     try:
-        client = client_for(verification.account, session=session)
-        return call(client)
+        client = client_for(account, session=session)
+        return client.read_live(read, verification.external_id)
     finally:
         session.close()

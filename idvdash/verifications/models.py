@@ -1,22 +1,11 @@
 from django.conf import settings
 from django.db import models
 
-from idvdash.providers.kinds import ProviderKind
 from idvdash.providers.models import ProviderAccount
+from idvdash.providers.outcomes import Outcome
+from idvdash.providers.registry import ProviderKind
 
-
-class Outcome(models.TextChoices):
-    """The shared vocabulary every provider status maps to (providers/CONTRACTS.md)."""
-
-    APPROVED = "approved", "Approved"
-    DECLINED = "declined", "Declined"
-    SUSPECTED = "suspected", "Suspected"
-    IN_REVIEW = "in_review", "In review"
-    PENDING = "pending", "Pending"
-    EXPIRED = "expired", "Expired"
-    CANCELLED = "cancelled", "Cancelled"
-    DELETED = "deleted", "Deleted"
-    UNKNOWN = "unknown", "Unknown"
+__all__ = ["AccessEvent", "Outcome", "SyncRun", "Verification"]
 
 
 class Verification(models.Model):

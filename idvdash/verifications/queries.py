@@ -304,21 +304,15 @@ def verification_for_detail(pk: int) -> Verification | None:
     return verifications().select_related("account").filter(pk=pk).first()
 
 
-def verification_for_live(pk: int, *, provider: str) -> Verification | None:
-    """Return one verification of `provider` with just what a live provider read needs, or None.
+def verification_for_live(pk: int) -> Verification | None:
+    """Return one verification with just what a live provider read needs, or None.
 
     A live fragment renders only the provider's answer, so the row's list payload and
     the other columns stay in the database.
     """
     if not 0 < pk <= MAX_PK:
         return None
-    return (
-        verifications()
-        .select_related("account")
-        .only(*LIVE_COLUMNS)
-        .filter(pk=pk, provider=provider)
-        .first()
-    )
+    return verifications().select_related("account").only(*LIVE_COLUMNS).filter(pk=pk).first()
 
 
 def same_subject(verification: Verification, *, limit: int = SAME_SUBJECT_LIMIT) -> list:

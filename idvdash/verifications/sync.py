@@ -39,9 +39,11 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from idvdash.providers.clients.base import Page, ProviderError, VerificationClient
-from idvdash.providers.clients.registry import client_for
+from idvdash.providers.base import Page, ProviderClient
+from idvdash.providers.errors import ProviderError
 from idvdash.providers.models import ProviderAccount
+from idvdash.providers.outcomes import DECISIVE_OUTCOMES
+from idvdash.providers.registry import client_for
 
 from . import normalise
 from .models import SyncRun, Verification
@@ -86,7 +88,7 @@ class SyncRefused(Exception):
 
 
 def sync_account(
-    *, account: ProviderAccount, trigger: str = "command", client: VerificationClient | None = None
+    *, account: ProviderAccount, trigger: str = "command", client: ProviderClient | None = None
 ) -> SyncRun:
     """Sync one account now, in this process; return the finished SyncRun."""
     run = start_run(account=account, trigger=trigger)
@@ -160,7 +162,7 @@ def expire_stale_runs(*, account: ProviderAccount, now: datetime) -> int:
     return expired
 
 
-def execute(*, run: SyncRun, client: VerificationClient | None = None) -> SyncRun:
+def execute(*, run: SyncRun, client: ProviderClient | None = None) -> SyncRun:
     """Page through the provider and upsert every page; finish and return the run."""
     account = run.account
     checkpoint = dict(account.sync_checkpoint or {})
@@ -194,9 +196,7 @@ def execute(*, run: SyncRun, client: VerificationClient | None = None) -> SyncRu
     return run
 
 
-def _walk(
-    *, run: SyncRun, client: VerificationClient, checkpoint: dict, scan: dict
-) -> dict[str, Any]:
+def _walk(*, run: SyncRun, client: ProviderClient, checkpoint: dict, scan: dict) -> dict[str, Any]:
     """Upsert page after page; return the client checkpoint after the last one.
 
     `scan` is kept up to date in place, and saved with each page.
@@ -270,7 +270,7 @@ def upsert_page(
         if not fields["subject_ref"] and stored_subject:
             fields["subject_ref"] = stored_subject
         fields["fingerprint"] = listed
-        if fields["outcome"] in normalise.DECISIVE_OUTCOMES:
+        if fields["outcome"] in DECISIVE_OUTCOMES:
             decisive = fields["outcome"]
         fields["decisive_outcome"] = decisive
         created += pk is None
@@ -350,7 +350,7 @@ def fingerprint_of(payload: dict[str, Any]) -> str:
 
 
 def _finish(
-    *, run: SyncRun, client: VerificationClient, checkpoint: dict[str, Any], scan: dict
+    *, run: SyncRun, client: ProviderClient, checkpoint: dict[str, Any], scan: dict
 ) -> None:
     account = run.account
     now = timezone.now()

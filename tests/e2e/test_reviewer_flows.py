@@ -127,7 +127,7 @@ def test_a_provider_failure_is_explained_and_retry_recovers(
     sign_in(page, live_server, reviewer, reverse("verifications:detail", args=[record.pk]))
 
     status = page.locator("#live-status")
-    status.get_by_text(live.UNAVAILABLE).wait_for()
+    status.get_by_text(live.UNAVAILABLE.format(provider="iDenfy")).wait_for()
     assert "No earlier snapshot is stored" in status.inner_text()
 
     sandbox_faults.clear()

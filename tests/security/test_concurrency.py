@@ -47,7 +47,7 @@ def reader(django_user_model):
 def test_one_sync_runs_the_other_is_refused_and_readers_are_served(
     make_account, sandbox_faults, reader
 ):
-    from idvdash.providers.clients.registry import client_for
+    from idvdash.providers.registry import client_for
 
     account = make_account("equals")
     # Every page takes a while, so the two syncs and the readers overlap.

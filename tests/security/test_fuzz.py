@@ -9,15 +9,18 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from idvdash.providers.clients import http as provider_http
-from idvdash.providers.clients import idenfy, stora, swan
-from idvdash.providers.clients.base import ProviderError, as_dict, parse_timestamp
-from idvdash.providers.clients.equals import EqualsClient
-from idvdash.providers.clients.http import Answer, ProviderRetry
-from idvdash.providers.clients.idenfy import IdenfyClient
-from idvdash.providers.clients.stora import StoraClient
-from idvdash.providers.clients.swan import SwanClient
-from idvdash.verifications import normalise
+from idvdash.core.values import as_dict, parse_timestamp
+from idvdash.providers import http as provider_http
+from idvdash.providers.equals.client import EqualsClient
+from idvdash.providers.errors import ProviderError
+from idvdash.providers.http import Answer, ProviderRetry
+from idvdash.providers.idenfy import client as idenfy
+from idvdash.providers.idenfy.client import IdenfyClient
+from idvdash.providers.stora import client as stora
+from idvdash.providers.stora.client import StoraClient
+from idvdash.providers.swan import client as swan
+from idvdash.providers.swan.client import SwanClient
+from idvdash.providers.swan.vocabulary import LEVELS as SWAN_LEVELS
 from tests.verifications.test_normalise import KEYS, check_total, raw_statuses
 
 FUZZ = settings(
@@ -56,7 +59,7 @@ json_objects = st.dictionaries(st.text(max_size=10), json_values, max_size=6)
 def payloads(kind: str):
     known = st.dictionaries(st.sampled_from(KEYS[kind]), json_values, max_size=5)
     levels = st.dictionaries(
-        st.sampled_from((*normalise.SWAN_LEVELS, "x")),
+        st.sampled_from((*SWAN_LEVELS, "x")),
         st.dictionaries(
             st.sampled_from(["status", "reasons", "expiredAt"]), json_values, max_size=3
         )
@@ -133,7 +136,7 @@ def test_list_bodies_are_read_or_refused(body):
     ):
         with contextlib.suppress(ProviderError):
             read()
-    swan._auth_errors(body)
+    swan._auth_errors(Answer(200, {}, json.dumps(body).encode()))
     swan._short(as_dict(body), 10)
     stora._State.load(as_dict(body)).dump()
 

@@ -7,9 +7,9 @@ from cryptography.fernet import Fernet
 from django.core.management import call_command
 from django.urls import reverse
 
-from idvdash.providers.clients.base import ProviderAuthError
-from idvdash.providers.clients.registry import client_for
+from idvdash.providers.errors import ProviderAuthError
 from idvdash.providers.models import ProviderAccount
+from idvdash.providers.registry import client_for
 from idvdash.verifications import sync
 from idvdash.verifications.models import SyncRun
 from tests.providers.test_crypto import stored_token

@@ -13,8 +13,8 @@ import socket
 
 import pytest
 
-from idvdash.providers.clients.base import LOOPING_PAGES
-from idvdash.providers.clients.registry import client_for
+from idvdash.providers.base import LOOPING_PAGES
+from idvdash.providers.registry import client_for
 from idvdash.verifications import sync
 from idvdash.verifications.models import SyncRun, Verification
 from tests.plugins.sandbox import SMALL_PAGES
@@ -293,7 +293,7 @@ def test_retry_after_is_honoured(make_account, sandbox_faults, caplog, kind, hea
 
 
 def test_a_retry_after_beyond_the_cap_is_cut_to_it(make_account, sandbox_faults, caplog):
-    from idvdash.providers.clients.http import build_session
+    from idvdash.providers.http import build_session
 
     account = make_account("equals")
     sandbox_faults.add(

@@ -4,8 +4,8 @@ from collections import Counter
 
 import pytest
 
-from idvdash.providers.clients.http import build_session
-from idvdash.providers.clients.registry import POSTS_ARE_READS, client_for
+from idvdash.providers.http import build_session
+from idvdash.providers.registry import PROVIDERS, client_for
 from idvdash.verifications import sync
 from idvdash.verifications.models import SyncRun, Verification
 from tests.plugins.sandbox import SMALL_PAGES
@@ -47,7 +47,7 @@ class KilledAfter:
 
 def counting_session(kind: str, fetched: Counter):
     session = build_session(
-        provider=kind, retries=3, backoff=0.01, allowed_post=kind in POSTS_ARE_READS
+        provider=kind, retries=3, backoff=0.01, allowed_post=PROVIDERS[kind].client.posts_are_reads
     )
 
     def count(response, *args, **kwargs):

@@ -6,8 +6,9 @@ import logging
 import pytest
 from django.urls import reverse
 
-from idvdash.providers.clients.registry import client_for
+from idvdash.providers.base import LiveRead
 from idvdash.providers.models import ProviderAccount
+from idvdash.providers.registry import client_for
 from idvdash.sandbox.credentials import SANDBOX_CREDENTIALS
 from idvdash.verifications import sync
 from idvdash.verifications.models import SyncRun, Verification
@@ -124,7 +125,7 @@ def test_successful_syncs_log_neither_secrets_nor_personal_data(make_account, ca
     idenfy = client_for(accounts[0])
     try:
         for verification in Verification.objects.filter(account=accounts[0])[:5]:
-            data = idenfy.get_data(verification.external_id)
+            data = idenfy.read_live(LiveRead.DOCUMENT_DATA, verification.external_id)
             personal |= {str(data[key]) for key in PERSONAL_KEYS if data.get(key)}
     finally:
         idenfy.close()

@@ -5,7 +5,10 @@ import html as html_lib
 import pytest
 from django.urls import reverse
 
-from idvdash.verifications import queries, vocabulary
+from idvdash.providers import vocabulary
+from idvdash.providers.codes import CATEGORY_LABELS
+from idvdash.providers.outcomes import describe_outcome
+from idvdash.verifications import queries
 from idvdash.verifications.models import AccessEvent, Outcome
 from tests.providers.factories import ProviderAccountFactory
 from tests.verifications.factories import VerificationFactory
@@ -26,7 +29,7 @@ def test_the_page_shows_outcome_raw_status_and_their_meanings(reviewer_client):
 
     assert 'class="badge big outcome-declined">Declined</span>' in page
     assert "<code>DENIED</code>" in page
-    assert vocabulary.describe_outcome("declined") in page
+    assert describe_outcome("declined") in page
     assert vocabulary.explain("idenfy", "DENIED", category="status") in page
     assert "no-store" in response.headers["Cache-Control"]
 
@@ -54,7 +57,7 @@ def test_every_idenfy_reason_shows_its_code_meaning_and_kind(reviewer_client):
     ]:
         assert f"<code>{code}</code>" in page
         assert vocabulary.explain("idenfy", code, category=category) in page
-        assert vocabulary.CATEGORY_LABELS[category] in page
+        assert CATEGORY_LABELS[category] in page
     assert "<code>SOMETHING_NEW</code>" in page
     assert "No description known; shown as the provider sent it." in page
     assert vocabulary.explain("idenfy", "DOC_VALIDATED", category="document_result") in page

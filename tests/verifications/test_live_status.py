@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from idvdash.verifications import live, vocabulary
+from idvdash.providers import vocabulary
+from idvdash.verifications import live
 from idvdash.verifications.models import AccessEvent, Verification
 from tests.providers.factories import ProviderAccountFactory
 from tests.verifications.factories import VerificationFactory
@@ -85,7 +86,7 @@ def test_a_server_error_is_said_in_plain_words_with_the_stored_snapshot_and_a_re
     response, page = get(reviewer_client, "live_status", verification)
 
     assert response.status_code == 200
-    assert live.UNAVAILABLE in page
+    assert live.UNAVAILABLE.format(provider="iDenfy") in page
     assert "Showing the last stored snapshot" in page
     assert "(5 h ago)" in page
     assert "<dt>Attempts</dt><dd>4</dd>" in page
@@ -103,7 +104,7 @@ def test_a_failure_without_a_stored_snapshot_says_there_is_none(
 
     _, page = get(reviewer_client, "live_status", verification)
 
-    assert live.BAD_ANSWER in page
+    assert live.BAD_ANSWER.format(provider="iDenfy") in page
     assert "No earlier snapshot is stored" in page
 
 
@@ -114,7 +115,7 @@ def test_refused_credentials_are_named_as_such(reviewer_client, sandbox_faults, 
 
     _, page = get(reviewer_client, "live_status", verification)
 
-    assert live.AUTH_FAILED in page
+    assert live.AUTH_FAILED.format(provider="iDenfy") in page
     assert "also-wrong" not in page
 
 
@@ -127,7 +128,7 @@ def test_a_provider_that_does_not_answer_in_time_is_reported(
 
     _, page = get(reviewer_client, "live_status", verification)
 
-    assert live.UNAVAILABLE in page
+    assert live.UNAVAILABLE.format(provider="iDenfy") in page
 
 
 def test_rate_limiting_is_reported(reviewer_client, sandbox_faults, verification):
@@ -137,7 +138,7 @@ def test_rate_limiting_is_reported(reviewer_client, sandbox_faults, verification
 
     _, page = get(reviewer_client, "live_status", verification)
 
-    assert live.RATE_LIMITED in page
+    assert live.RATE_LIMITED.format(provider="iDenfy") in page
 
 
 def test_retry_after_a_failure_shows_the_fresh_status(
@@ -148,7 +149,7 @@ def test_retry_after_a_failure_shows_the_fresh_status(
 
     _, retried = get(reviewer_client, "live_status", verification)
 
-    assert live.UNAVAILABLE in failed
+    assert live.UNAVAILABLE.format(provider="iDenfy") in failed
     assert "Fetched from iDenfy just now." in retried
 
 
@@ -187,7 +188,7 @@ def test_on_demand_failures_are_said_in_plain_words(
 
     _, page = get(reviewer_client, endpoint, verification)
 
-    assert live.UNAVAILABLE in page
+    assert live.UNAVAILABLE.format(provider="iDenfy") in page
     assert ">Retry</button>" in page
 
 

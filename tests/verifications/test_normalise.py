@@ -5,7 +5,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from idvdash.providers.clients.base import VerificationRecord
+from idvdash.providers.base import VerificationRecord
+from idvdash.providers.equals import vocabulary as equals_codes
+from idvdash.providers.idenfy import vocabulary as idenfy_codes
+from idvdash.providers.stora import vocabulary as stora_codes
+from idvdash.providers.swan import vocabulary as swan_codes
 from idvdash.verifications import normalise
 from idvdash.verifications.models import Outcome, Verification
 from idvdash.verifications.normalise import to_fields
@@ -299,9 +303,9 @@ def test_stora_outcomes_follow_the_contract(status, error_code, outcome):
 @pytest.mark.parametrize(
     ("table", "codes"),
     [
-        (normalise.IDENFY_OUTCOMES, normalise.IDENFY_STATUSES),
-        (normalise.SWAN_OUTCOMES, normalise.SWAN_STATUSES),
-        (normalise.STORA_OUTCOMES, normalise.STORA_STATUSES),
+        (idenfy_codes.OUTCOMES, idenfy_codes.STATUSES),
+        (swan_codes.OUTCOMES, swan_codes.STATUSES),
+        (stora_codes.OUTCOMES, stora_codes.STATUSES),
     ],
 )
 def test_every_enumerated_status_has_exactly_one_mapping(table, codes):
@@ -309,19 +313,19 @@ def test_every_enumerated_status_has_exactly_one_mapping(table, codes):
 
 
 def test_equals_table_covers_every_status_and_completed_result():
-    statuses = {status for status, _ in normalise.EQUALS_OUTCOMES}
-    results = {result for status, result in normalise.EQUALS_OUTCOMES if status == "completed"}
+    statuses = {status for status, _ in equals_codes.OUTCOMES}
+    results = {result for status, result in equals_codes.OUTCOMES if status == "completed"}
 
-    assert statuses == normalise.EQUALS_STATUSES
-    assert results == {*normalise.EQUALS_RESULTS, None}
+    assert statuses == equals_codes.STATUSES
+    assert results == {*equals_codes.RESULTS, None}
 
 
 def test_stora_failure_refinements_are_known_error_codes():
-    assert set(normalise.STORA_FAILED_OUTCOMES) <= normalise.STORA_ERROR_CODES
+    assert set(stora_codes.FAILED_OUTCOMES) <= stora_codes.ERROR_CODES
 
 
 def test_swan_risk_reasons_are_known_reasons():
-    assert normalise.SWAN_RISK_REASONS <= normalise.SWAN_INVALID_REASONS
+    assert swan_codes.RISK_REASONS <= swan_codes.INVALID_REASONS
 
 
 # Arbitrary JSON: what a provider could send at worst.
@@ -360,7 +364,7 @@ def payloads(kind: str) -> st.SearchStrategy[dict[str, Any]]:
         {},
         optional={
             "levels": st.dictionaries(
-                st.sampled_from((*normalise.SWAN_LEVELS, "x")), level_like | json_values
+                st.sampled_from((*swan_codes.LEVELS, "x")), level_like | json_values
             )
         },
     )
@@ -373,10 +377,10 @@ def payloads(kind: str) -> st.SearchStrategy[dict[str, Any]]:
 
 def raw_statuses(kind: str) -> st.SearchStrategy[str]:
     known = {
-        "idenfy": normalise.IDENFY_STATUSES,
-        "equals": normalise.EQUALS_STATUSES,
-        "swan": normalise.SWAN_STATUSES,
-        "stora": normalise.STORA_STATUSES,
+        "idenfy": idenfy_codes.STATUSES,
+        "equals": equals_codes.STATUSES,
+        "swan": swan_codes.STATUSES,
+        "stora": stora_codes.STATUSES,
     }[kind]
     return st.sampled_from(sorted(known)) | st.text(max_size=80)
 
@@ -393,7 +397,7 @@ def check_total(kind: str, payload: dict[str, Any], raw_status: str) -> None:
     assert isinstance(fields["process"], str)
     assert len(fields["raw_status"]) <= normalise.RAW_STATUS_LENGTH
     for name, level in fields["levels"].items():
-        assert name in normalise.SWAN_LEVELS
+        assert name in swan_codes.LEVELS
         assert set(level) == {"status", "reasons", "expiredAt"}
         assert isinstance(level["status"], str)
         assert level["status"]

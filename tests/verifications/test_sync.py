@@ -7,9 +7,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from idvdash.providers.clients.base import Page, VerificationRecord
-from idvdash.providers.clients.registry import client_for
+from idvdash.providers.base import Page, VerificationRecord
 from idvdash.providers.models import ProviderAccount
+from idvdash.providers.registry import client_for
 from idvdash.verifications import sync
 from idvdash.verifications.management.commands.sync import summary
 from idvdash.verifications.models import SyncRun, Verification

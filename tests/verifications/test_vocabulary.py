@@ -1,38 +1,58 @@
 import pytest
 
-from idvdash.verifications import normalise, vocabulary
-from idvdash.verifications.models import Outcome
-from idvdash.verifications.vocabulary import VOCABULARY, describe_outcome, explain, terms
+from idvdash.providers import vocabulary
+from idvdash.providers.codes import CATEGORY_LABELS
+from idvdash.providers.equals import vocabulary as equals_codes
+from idvdash.providers.idenfy import vocabulary as idenfy_codes
+from idvdash.providers.outcomes import Outcome, describe_outcome
+from idvdash.providers.registry import PROVIDERS
+from idvdash.providers.stora import vocabulary as stora_codes
+from idvdash.providers.swan import vocabulary as swan_codes
+from idvdash.providers.vocabulary import explain, terms
 
-# Each enumeration from the research notes (listed next to the mapping tables) and the
-# vocabulary table that must explain it, code for code.
+# Each enumeration from the research notes (listed in each provider's vocabulary) and
+# the table that must explain it, code for code.
 ENUMERATIONS = [
-    ("idenfy", "status", normalise.IDENFY_STATUSES),
-    ("idenfy", "face_result", normalise.IDENFY_FACE_RESULTS),
-    ("idenfy", "document_result", normalise.IDENFY_DOCUMENT_RESULTS),
-    ("idenfy", "fraud_tag", normalise.IDENFY_FRAUD_TAGS),
-    ("idenfy", "mismatch_tag", normalise.IDENFY_MISMATCH_TAGS),
-    ("idenfy", "suspicion_reason", normalise.IDENFY_SUSPICION_REASONS),
-    ("equals", "status", normalise.EQUALS_STATUSES),
-    ("equals", "result", normalise.EQUALS_RESULTS),
-    ("swan", "status", normalise.SWAN_STATUSES),
-    ("swan", "level_status", normalise.SWAN_STATUSES),
-    ("swan", "invalid_reason", normalise.SWAN_INVALID_REASONS),
-    ("stora", "status", normalise.STORA_STATUSES),
-    ("stora", "error_code", normalise.STORA_ERROR_CODES),
+    (kind, category, codes)
+    for kind, provider in PROVIDERS.items()
+    for category, codes in provider.vocabulary.enumerations.items()
 ]
+
+
+def test_the_enumerations_cover_what_the_research_notes_list():
+    checked = {(kind, category) for kind, category, _ in ENUMERATIONS}
+
+    assert checked == {
+        ("idenfy", "status"),
+        ("idenfy", "face_result"),
+        ("idenfy", "document_result"),
+        ("idenfy", "fraud_tag"),
+        ("idenfy", "mismatch_tag"),
+        ("idenfy", "suspicion_reason"),
+        ("equals", "status"),
+        ("equals", "result"),
+        ("swan", "status"),
+        ("swan", "level_status"),
+        ("swan", "invalid_reason"),
+        ("stora", "status"),
+        ("stora", "error_code"),
+    }
 
 
 @pytest.mark.parametrize(("kind", "category", "codes"), ENUMERATIONS)
 def test_every_enumerated_code_has_a_meaning_and_nothing_else_does(kind, category, codes):
-    assert set(VOCABULARY[kind][category]) == set(codes)
+    assert set(PROVIDERS[kind].vocabulary.meanings[category]) == set(codes)
     for code in codes:
         assert explain(kind, code, category=category)
 
 
 def test_every_vocabulary_table_is_checked_against_an_enumeration():
     checked = {(kind, category) for kind, category, _ in ENUMERATIONS}
-    tables = {(kind, category) for kind, tables in VOCABULARY.items() for category in tables}
+    tables = {
+        (kind, category)
+        for kind, provider in PROVIDERS.items()
+        for category in provider.vocabulary.meanings
+    }
 
     assert tables == checked
 
@@ -40,9 +60,9 @@ def test_every_vocabulary_table_is_checked_against_an_enumeration():
 @pytest.mark.parametrize(
     ("kind", "table"),
     [
-        ("idenfy", normalise.IDENFY_OUTCOMES),
-        ("swan", normalise.SWAN_OUTCOMES),
-        ("stora", normalise.STORA_OUTCOMES),
+        ("idenfy", idenfy_codes.OUTCOMES),
+        ("swan", swan_codes.OUTCOMES),
+        ("stora", stora_codes.OUTCOMES),
     ],
 )
 def test_every_mapped_status_is_explained(kind, table):
@@ -51,11 +71,11 @@ def test_every_mapped_status_is_explained(kind, table):
 
 
 def test_every_reason_the_normaliser_can_emit_for_known_input_is_explained():
-    for code in normalise.SWAN_REASON_ALIASES | normalise.SWAN_INVALID_REASONS:
+    for code in set(swan_codes.ALIASES) | swan_codes.INVALID_REASONS:
         assert explain("swan", code, category="invalid_reason")
-    for code in normalise.STORA_ERROR_CODES:
+    for code in stora_codes.ERROR_CODES:
         assert explain("stora", code, category="error_code")
-    for code in normalise.EQUALS_RESULTS:
+    for code in equals_codes.RESULTS:
         assert explain("equals", code, category="result")
 
 
@@ -74,7 +94,7 @@ def test_unknown_codes_have_no_meaning_so_the_ui_shows_them_verbatim():
 
 
 def test_explain_without_category_prefers_the_status_table():
-    assert explain("swan", "Valid") == VOCABULARY["swan"]["status"]["Valid"]
+    assert explain("swan", "Valid") == swan_codes.MEANINGS["status"]["Valid"]
     assert explain("swan", "Valid", category="level_status") == "This level was awarded."
 
 
@@ -92,8 +112,10 @@ def test_meanings_are_plain_sentences():
 
 def test_terms_list_every_code_once_per_table_with_a_readable_category():
     listed = list(terms())
-    expected = sum(len(table) for tables in VOCABULARY.values() for table in tables.values())
+    expected = sum(
+        len(table) for p in PROVIDERS.values() for table in p.vocabulary.meanings.values()
+    )
 
     assert len(listed) == expected
-    assert {t.category_label for t in listed} <= set(vocabulary.CATEGORY_LABELS.values())
+    assert {t.category_label for t in listed} <= set(CATEGORY_LABELS.values())
     assert {t.kind for t in terms("stora")} == {"stora"}

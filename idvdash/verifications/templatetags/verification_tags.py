@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from idvdash.providers.kinds import ProviderKind
-from idvdash.verifications import vocabulary
+from idvdash.providers import registry, vocabulary
+from idvdash.providers.outcomes import describe_outcome
 from idvdash.verifications.models import Outcome, Verification
 
 register = template.Library()
@@ -40,10 +40,7 @@ def age(value: datetime | None) -> str:
 
 @register.filter
 def provider_label(value: str) -> str:
-    try:
-        return ProviderKind(value).label
-    except ValueError:
-        return value
+    return registry.label(value)
 
 
 @register.filter
@@ -72,7 +69,7 @@ def field_label(name: str, form: Form) -> str:
 
 @register.filter
 def outcome_meaning(value: str) -> str:
-    return vocabulary.describe_outcome(value)
+    return describe_outcome(value)
 
 
 @register.filter

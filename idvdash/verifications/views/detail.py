@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from idvdash.core.http import HtmxHttpRequest
-from idvdash.providers.kinds import ProviderKind
+from idvdash.providers.base import LiveRead
 
 from .. import audit, live, presenters, queries
 from ..models import Verification
@@ -21,13 +19,6 @@ def _verification_or_404(pk: int) -> Verification:
     verification = queries.verification_for_detail(pk)
     if verification is None:
         raise Http404("No such verification.")
-    return verification
-
-
-def _idenfy_verification_or_404(pk: int) -> Verification:
-    verification = queries.verification_for_live(pk, provider=ProviderKind.IDENFY)
-    if verification is None:
-        raise Http404("No such iDenfy verification.")
     return verification
 
 
@@ -45,33 +36,36 @@ def verification_detail(request: HtmxHttpRequest, pk: int) -> TemplateResponse:
         "same_subject_limit": queries.SAME_SUBJECT_LIMIT,
         "timeline": presenters.timeline(verification),
         "raw_json": presenters.pretty_json(verification.raw),
+        "live_reads": {read.value for read in LiveRead if live.offers(verification, read)},
+        **presenters.provider_context(verification),
     }
-    match verification.provider:
-        case ProviderKind.IDENFY:
-            context["checks"] = presenters.idenfy_checks(verification.raw)
-        case ProviderKind.SWAN:
-            context["levels"] = presenters.swan_levels(verification)
-        case ProviderKind.EQUALS:
-            context["facts"] = presenters.equals_facts(verification)
-        case ProviderKind.STORA:
-            context["facts"] = presenters.stora_facts(verification)
     return TemplateResponse(request, DETAIL_TEMPLATE, context)
 
 
-def _live_fragment(
-    request: HtmxHttpRequest,
-    pk: int,
-    *,
-    action: audit.Action,
-    fetch: Callable[..., live.LiveResult],
-    partial: str,
-    shown: Callable[[live.LiveResult], dict[str, object]],
-) -> TemplateResponse:
-    """Audit, then read live from iDenfy, then render one partial of the detail page."""
-    verification = _idenfy_verification_or_404(pk)
+# Each live read: the audit action it is recorded as, and the partial that shows it.
+LIVE_FRAGMENTS = {
+    LiveRead.FULL_STATUS: (audit.Action.FULL_STATUS, "live-status"),
+    LiveRead.DOCUMENT_DATA: (audit.Action.DATA, "document-data"),
+    LiveRead.FILE_LINKS: (audit.Action.FILES, "files"),
+}
+
+
+def _live_fragment(request: HtmxHttpRequest, pk: int, read: LiveRead) -> TemplateResponse:
+    """Audit, then read live from the provider, then render one partial of the detail page.
+
+    A record whose provider offers no such read is a 404: no provider call, no audit row.
+    """
+    verification = queries.verification_for_live(pk)
+    if verification is None or not live.offers(verification, read):
+        raise Http404("No such live read for this verification.")
+    action, partial = LIVE_FRAGMENTS[read]
     audit.record(user=request.user, action=action, verification=verification)
-    result = fetch(verification=verification)
-    context = {"verification": verification, "live": result, **shown(result)}
+    result = live.fetch(verification=verification, read=read)
+    context = {
+        "verification": verification,
+        "live": result,
+        **live.context(verification, read, result),
+    }
     return TemplateResponse(request, f"{DETAIL_TEMPLATE}#{partial}", context)
 
 
@@ -80,14 +74,7 @@ def _live_fragment(
 @refuse_without_audit
 @never_cache
 def verification_live_status_hx(request: HtmxHttpRequest, pk: int) -> TemplateResponse:
-    return _live_fragment(
-        request,
-        pk,
-        action=audit.Action.FULL_STATUS,
-        fetch=live.fetch_full_status,
-        partial="live-status",
-        shown=lambda result: {"full": presenters.full_status(result.data)},
-    )
+    return _live_fragment(request, pk, LiveRead.FULL_STATUS)
 
 
 @require_GET
@@ -95,14 +82,7 @@ def verification_live_status_hx(request: HtmxHttpRequest, pk: int) -> TemplateRe
 @refuse_without_audit
 @never_cache
 def verification_data_hx(request: HtmxHttpRequest, pk: int) -> TemplateResponse:
-    return _live_fragment(
-        request,
-        pk,
-        action=audit.Action.DATA,
-        fetch=live.fetch_data,
-        partial="document-data",
-        shown=lambda result: {"rows": presenters.facts(result.data)},
-    )
+    return _live_fragment(request, pk, LiveRead.DOCUMENT_DATA)
 
 
 @require_GET
@@ -110,11 +90,4 @@ def verification_data_hx(request: HtmxHttpRequest, pk: int) -> TemplateResponse:
 @refuse_without_audit
 @never_cache
 def verification_files_hx(request: HtmxHttpRequest, pk: int) -> TemplateResponse:
-    return _live_fragment(
-        request,
-        pk,
-        action=audit.Action.FILES,
-        fetch=live.fetch_files,
-        partial="files",
-        shown=lambda result: {"links": presenters.file_links(result.data)},
-    )
+    return _live_fragment(request, pk, LiveRead.FILE_LINKS)

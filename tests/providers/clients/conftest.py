@@ -8,9 +8,10 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from idvdash.providers.clients import Page, VerificationClient, VerificationRecord, client_for
-from idvdash.providers.clients.http import build_session
+from idvdash.providers.base import Page, ProviderClient, VerificationRecord
+from idvdash.providers.http import build_session
 from idvdash.providers.models import ProviderAccount
+from idvdash.providers.registry import client_for
 from idvdash.sandbox.credentials import SANDBOX_CREDENTIALS
 
 # Fast enough for tests, still the real retry and timeout machinery.
@@ -60,12 +61,12 @@ def account(sandbox) -> Callable[..., ProviderAccount]:
 
 
 @pytest.fixture
-def make_client(account) -> Iterator[Callable[..., tuple[VerificationClient, RequestLog]]]:
+def make_client(account) -> Iterator[Callable[..., tuple[ProviderClient, RequestLog]]]:
     made: list[requests.Session] = []
 
     def build(
         kind: str, *, session_options: dict[str, Any] | None = None, **options: Any
-    ) -> tuple[VerificationClient, RequestLog]:
+    ) -> tuple[ProviderClient, RequestLog]:
         account_overrides = options.pop("account", {})
         settings = {**FAST, "allowed_post": kind != "equals", **(session_options or {})}
         session = build_session(provider=kind, **settings)
@@ -81,7 +82,7 @@ def make_client(account) -> Iterator[Callable[..., tuple[VerificationClient, Req
 
 
 def walk(
-    client: VerificationClient, checkpoint: dict[str, Any] | None = None
+    client: ProviderClient, checkpoint: dict[str, Any] | None = None
 ) -> tuple[list[VerificationRecord], list[Page]]:
     pages = list(client.iter_pages(checkpoint=checkpoint))
     return [record for page in pages for record in page.records], pages

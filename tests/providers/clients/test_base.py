@@ -2,12 +2,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from idvdash.providers.clients.base import (
-    ProviderAuthError,
-    ProviderError,
-    format_timestamp,
-    parse_timestamp,
-)
+from idvdash.core.values import format_timestamp, parse_timestamp
+from idvdash.providers.errors import ProviderAuthError, ProviderError
 
 
 @pytest.mark.parametrize(
@@ -56,7 +52,7 @@ def test_errors_redact_secrets_from_message_and_body():
 
 
 def test_recent_ids_catch_a_row_repeated_on_the_next_page_and_forget_older_ones():
-    from idvdash.providers.clients.base import RecentIds
+    from idvdash.providers.base import RecentIds
 
     seen = RecentIds()
     assert seen.first_time("a")

@@ -2,8 +2,9 @@ from collections import defaultdict
 
 import pytest
 
-from idvdash.providers.clients import ProviderAuthError, ProviderResponseError
-from idvdash.providers.clients.equals import external_id
+from idvdash.providers.base import LiveRead, LiveReadUnsupported
+from idvdash.providers.equals.client import external_id
+from idvdash.providers.errors import ProviderAuthError, ProviderResponseError
 
 from .conftest import ids, walk
 
@@ -82,11 +83,17 @@ def test_pages_report_the_count_they_were_served_with(sandbox, make_client):
     assert ids(records) == ids(everything)[:50] + ids(everything)[55:]
 
 
-def test_get_detail_re_reads_one_row(make_client):
-    client, _ = make_client("equals", limit=10)
+def test_offers_no_live_read_of_one_session(make_client):
+    # Equals has no single-session endpoint: a page says when the row was last listed.
+    client, log = make_client("equals", limit=10)
     record = next(client.iter_pages()).records[0]
+    calls = sum(log.calls.values())
 
-    assert client.get_detail(record.external_id) == record.payload
+    assert client.live_reads == frozenset()
+    for read in LiveRead:
+        with pytest.raises(LiveReadUnsupported):
+            client.read_live(read, record.external_id)
+    assert sum(log.calls.values()) == calls
 
 
 def test_check_connection_counts_rows(sandbox, make_client):

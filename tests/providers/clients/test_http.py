@@ -4,13 +4,13 @@ import time
 import pytest
 from urllib3 import HTTPResponse
 
-from idvdash.providers.clients import (
+from idvdash.providers.errors import (
     ProviderAuthError,
     ProviderRateLimited,
     ProviderResponseError,
     ProviderUnavailable,
 )
-from idvdash.providers.clients.http import ProviderRetry, build_session, user_agent
+from idvdash.providers.http import ProviderRetry, build_session, user_agent
 
 LIST = "/kyc/identifications/"
 

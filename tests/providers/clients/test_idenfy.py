@@ -1,6 +1,7 @@
 import pytest
 
-from idvdash.providers.clients import ProviderAuthError, ProviderResponseError
+from idvdash.providers.base import LiveRead
+from idvdash.providers.errors import ProviderAuthError, ProviderResponseError
 from idvdash.verifications.normalise import to_fields
 
 from .conftest import ids, walk
@@ -94,9 +95,9 @@ def test_reads_one_identification_on_demand(make_client):
     scan_ref = next(client.iter_pages()).records[0].external_id
 
     status = client.get_status(scan_ref)
-    detail = client.get_detail(scan_ref)
-    data = client.get_data(scan_ref)
-    files = client.get_files(scan_ref)
+    detail = client.read_live(LiveRead.FULL_STATUS, scan_ref)
+    data = client.read_live(LiveRead.DOCUMENT_DATA, scan_ref)
+    files = client.read_live(LiveRead.FILE_LINKS, scan_ref)
 
     assert status["scanRef"] == scan_ref
     assert "suspection_reasons" in detail
@@ -108,7 +109,7 @@ def test_unknown_scan_ref_is_a_response_error(make_client):
     client, _ = make_client("idenfy")
 
     with pytest.raises(ProviderResponseError, match="HTTP 404: Identification not found") as caught:
-        client.get_detail("no-such-scan-ref")
+        client.read_live(LiveRead.FULL_STATUS, "no-such-scan-ref")
 
     assert caught.value.status == 404
 

@@ -1,13 +1,13 @@
 import pytest
 
-from idvdash.providers.clients import ProviderAuthError, ProviderResponseError, client_for
-from idvdash.providers.clients.equals import EqualsClient
-from idvdash.providers.clients.idenfy import IdenfyClient
-from idvdash.providers.clients.stora import StoraClient
-from idvdash.providers.clients.swan import SwanClient
+from idvdash.providers.equals.client import EqualsClient
+from idvdash.providers.errors import ProviderAuthError, ProviderResponseError
 from idvdash.providers.fields import SealedCredentials
-from idvdash.providers.kinds import SPECS
+from idvdash.providers.idenfy.client import IdenfyClient
 from idvdash.providers.models import ProviderAccount
+from idvdash.providers.registry import PROVIDERS, client_for
+from idvdash.providers.stora.client import StoraClient
+from idvdash.providers.swan.client import SwanClient
 
 CREDENTIALS = {
     "idenfy": {"api_key": "k-123456", "api_secret": "s-123456"},
@@ -35,9 +35,9 @@ def test_blank_urls_fall_back_to_the_documented_defaults(kind, cls):
         assert client.kind == kind
         assert client.incremental is (kind == "stora")
         url = getattr(client, "base_url", None) or client.graphql_url
-        assert url == SPECS[kind].base_url
-        if SPECS[kind].token_url:
-            assert client.token_url == SPECS[kind].token_url
+        assert url == PROVIDERS[kind].base_url
+        if PROVIDERS[kind].token_url:
+            assert client.token_url == PROVIDERS[kind].token_url
     finally:
         client.close()
 

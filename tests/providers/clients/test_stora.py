@@ -1,7 +1,7 @@
 import pytest
 
-from idvdash.providers.clients import ProviderAuthError, ProviderResponseError
-from idvdash.providers.clients.base import parse_timestamp
+from idvdash.core.values import parse_timestamp
+from idvdash.providers.errors import ProviderAuthError, ProviderResponseError
 from idvdash.sandbox.credentials import SANDBOX_STORA_ACCESS_TOKEN
 
 from .conftest import ids, walk
@@ -68,11 +68,11 @@ def test_a_long_lived_access_token_needs_no_token_request(make_client):
     assert log.count(TOKEN) == 0
 
 
-def test_get_detail_expands_the_contact(make_client):
+def test_get_verification_expands_the_contact(make_client):
     client, _ = make_client("stora", limit=5)
     record = next(client.iter_pages()).records[0]
 
-    detail = client.get_detail(record.external_id)
+    detail = client.get_verification(record.external_id)
 
     assert detail["id"] == record.external_id
     assert detail["contact"]["id"] == record.subject_ref
@@ -83,7 +83,7 @@ def test_an_unknown_id_is_a_response_error_with_the_request_id(make_client):
     client, _ = make_client("stora")
 
     with pytest.raises(ProviderResponseError, match="HTTP 404") as caught:
-        client.get_detail("idver_0000000000000000")
+        client.get_verification("idver_0000000000000000")
 
     assert caught.value.request_id
 

@@ -1,6 +1,7 @@
 import pytest
 
-from idvdash.providers.clients import (
+from idvdash.providers.base import LiveRead, LiveReadUnsupported
+from idvdash.providers.errors import (
     ProviderAuthError,
     ProviderRateLimited,
     ProviderResponseError,
@@ -171,8 +172,12 @@ def test_token_endpoint_failures_that_persist_keep_their_class(
         client.check_connection()
 
 
-def test_get_detail_is_not_offered(make_client):
-    client, _ = make_client("swan")
+def test_offers_no_live_read_of_one_identification(make_client):
+    # Swan reaches an identification only through its user.
+    client, log = make_client("swan")
 
-    with pytest.raises(NotImplementedError):
-        client.get_detail("any")
+    assert client.live_reads == frozenset()
+    for read in LiveRead:
+        with pytest.raises(LiveReadUnsupported):
+            client.read_live(read, "any")
+    assert not log.calls

@@ -3,8 +3,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from idvdash.providers.kinds import ProviderKind
 from idvdash.providers.models import ProviderAccount
+from idvdash.providers.registry import ProviderKind
 from idvdash.providers.services import AccountInputError, set_account
 
 

@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-import requests
-
-from .base import (
+from idvdash.core.values import as_dict, parse_timestamp
+from idvdash.providers.base import (
     LOOPING_PAGES,
+    OAuth2ClientCredentials,
     Page,
-    ProviderAuthError,
-    ProviderResponseError,
     RecentIds,
     VerificationRecord,
-    as_dict,
-    parse_timestamp,
 )
-from .http import Answer, CachedToken, ProviderHttp
+from idvdash.providers.errors import ProviderAuthError, ProviderResponseError
+from idvdash.providers.http import Answer, ProviderHttp
 
-PROVIDER = "Swan"
-TOKEN_LIFETIME = 3600.0
 MAX_FIRST = 100
 AUTH_WORDS = ("unauthenticated", "unauthorized", "unauthorised")
 
@@ -79,42 +75,31 @@ query IdvdashUserIdentifications($userId: String!, $first: Int!, $after: String)
 COUNT_QUERY = "query IdvdashCheck { users(first: 1) { totalCount } }"
 
 
-class SwanClient:
-    """Read Swan identifications user by user with a project access token."""
+class SwanClient(OAuth2ClientCredentials):
+    """Read Swan identifications user by user with a project access token.
+
+    Swan reaches an identification only through its user: it offers no live read of one.
+    """
 
     kind = "swan"
-    incremental = False
+    label = "Swan"
+    # GraphQL queries and token requests are POSTs that only read.
+    posts_are_reads = True
+    token_lifetime = 3600.0
 
     def __init__(
-        self,
-        *,
-        account_name: str,
-        base_url: str,
-        token_url: str,
-        credentials: Mapping[str, str],
-        session: requests.Session,
-        owns_session: bool = False,
-        users_per_page: int = 50,
-        identifications_per_user: int = 20,
-        **_: Any,
+        self, *, users_per_page: int = 50, identifications_per_user: int = 20, **kwargs: Any
     ) -> None:
-        self.graphql_url = base_url
-        self.token_url = token_url
-        self._client_id = credentials["client_id"]
-        self._client_secret = credentials["client_secret"]
-        self._token = CachedToken()
-        self._session = session
-        self._owns_session = owns_session
+        super().__init__(**kwargs)
+        # A GraphQL endpoint is used exactly as configured (no trailing-slash trimming).
+        self.graphql_url = kwargs["base_url"]
         self.users_per_page = max(1, min(users_per_page, MAX_FIRST))
         self.identifications_per_user = max(1, min(identifications_per_user, MAX_FIRST))
-        self._http = ProviderHttp(session, account_name, PROVIDER, self._secrets)
 
     def iter_pages(self, *, checkpoint: Mapping[str, Any] | None = None) -> Iterator[Page]:
         """Walk users page by page; each Page holds all identifications of one page of users.
 
-        A Relay cursor names the user it was taken from, so users removed during the walk
-        move no one past it: the walk goes on after the user it reached, and pages carry
-        no `total` (see Page).
+        A Relay cursor names the user it was taken from: pages carry no total (see Page).
         """
         after = (checkpoint or {}).get("after")
         after = after if isinstance(after, str) and after else None
@@ -153,14 +138,6 @@ class SwanClient:
             after = cursor
             yield Page(records=records, checkpoint={"after": after})
 
-    def enrich(self, record: VerificationRecord) -> VerificationRecord:
-        """Return the record unchanged: the sync query reads everything."""
-        return record
-
-    def get_detail(self, external_id: str) -> dict[str, Any]:
-        """Not offered: Swan reaches an identification only through its user."""
-        raise NotImplementedError("Swan has no query for one identification by id.")
-
     def check_connection(self) -> str:
         """Return how many users have joined the project."""
         data = self._query(COUNT_QUERY, {})
@@ -169,11 +146,6 @@ class SwanClient:
         if not isinstance(count, int):
             raise self._http.error(ProviderResponseError, "sent no user count")
         return f"OK: {count:,} users visible"
-
-    def close(self) -> None:
-        """Close the HTTP session if this client created it."""
-        if self._owns_session:
-            self._session.close()
 
     def _user_records(self, user_id: str, connection: object) -> list[VerificationRecord]:
         if not isinstance(connection, dict) or _short(connection, self.identifications_per_user):
@@ -237,27 +209,10 @@ class SwanClient:
         )
 
     def _query(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
-        """Run one GraphQL query; renew the token once on 401, then give up."""
-        for attempt in (1, 2):
-            answer = self._post_query(query, variables)
-            body = self._http.json(answer) if answer.status == 200 else None
-            if answer.status == 401 or _auth_errors(body):
-                self._token.clear()
-                if attempt == 1:
-                    continue
-                raise self._http.error(
-                    ProviderAuthError, "refused a fresh access token (HTTP 401)", answer=answer
-                )
-            self._http.check(answer)
-            if body is None:
-                body = self._http.json(answer)
-            return self._data(body, answer)
-        raise AssertionError("unreachable")
-
-    def _post_query(self, query: str, variables: dict[str, Any]) -> Answer:
+        """Run one GraphQL query; a refused token is renewed once, then the query fails."""
         operation = re.match(r"\s*query\s+(\w+)", query)
         # Reference: https://docs.swan.io/topics/users/identifications/
-        return self._http.send(
+        answer = self._send_with_token(
             "POST",
             self.graphql_url,
             json={
@@ -265,8 +220,18 @@ class SwanClient:
                 "variables": variables,
                 "operationName": operation and operation.group(1),
             },
-            headers={"Authorization": f"Bearer {self._access_token()}"},
         )
+        if self._token_refused(answer):
+            raise self._http.error(
+                ProviderAuthError, "refused a fresh access token (HTTP 401)", answer=answer
+            )
+        return self._data(self._http.json(self._http.check(answer)), answer)
+
+    def _token_refused(self, answer: Answer) -> bool:
+        """401, or HTTP 200 whose GraphQL errors say the token was not accepted."""
+        if answer.status == 401:
+            return True
+        return answer.status == 200 and b'"errors"' in answer.body and _auth_errors(answer)
 
     def _data(self, body: object, answer: Answer) -> dict[str, Any]:
         if not isinstance(body, dict):
@@ -291,27 +256,25 @@ class SwanClient:
             )
         return data
 
-    def _access_token(self) -> str:
-        if self._token.fresh():
-            return self._token.value
+    def _request_token(self) -> Answer:
         # Reference: https://docs.swan.io/developers/using-api/authentication/
-        answer = self._http.send(
+        return self._http.send(
             "POST",
             self.token_url,
             data={
                 "grant_type": "client_credentials",
-                "client_id": self._client_id,
-                "client_secret": self._client_secret,
+                "client_id": self._credentials["client_id"],
+                "client_secret": self._credentials["client_secret"],
             },
         )
-        return self._token.take_answer(self._http, answer, default_lifetime=TOKEN_LIFETIME)
-
-    def _secrets(self) -> tuple[str, ...]:
-        return (self._client_id, self._client_secret, self._token.value)
 
 
-def _auth_errors(body: object) -> bool:
-    """Return True when GraphQL errors say the token was not accepted."""
+def _auth_errors(answer: Answer) -> bool:
+    """Return True when the answer's GraphQL errors say the token was not accepted."""
+    try:
+        body = json.loads(answer.body)
+    except ValueError:
+        return False
     if not isinstance(body, dict) or not isinstance(body.get("errors"), list):
         return False
     for error in body["errors"]:

@@ -9,48 +9,49 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
-import requests
+from idvdash.providers.base import (
+    LOOPING_PAGES,
+    LiveRead,
+    Page,
+    ProviderClient,
+    RecentIds,
+    VerificationRecord,
+)
+from idvdash.providers.errors import ProviderResponseError
+from idvdash.providers.http import ProviderHttp
 
-from .base import LOOPING_PAGES, Page, ProviderResponseError, RecentIds, VerificationRecord
-from .http import ProviderHttp
-
-PROVIDER = "iDenfy"
 LIST_PATH = "/kyc/identifications/"  # the trailing slash is part of the path
 MAX_PER_PAGE = 100
 
 
-class IdenfyClient:
+# Reference: https://documentation.idenfy.com/kyc/data-retrieval (POST /api/v2/<read>)
+LIVE_PATHS = {
+    LiveRead.FULL_STATUS: "/api/v2/full-status",
+    LiveRead.DOCUMENT_DATA: "/api/v2/data",
+    LiveRead.FILE_LINKS: "/api/v2/files",
+}
+
+
+class IdenfyClient(ProviderClient):
     """Read iDenfy identifications with HTTP basic auth (API key and secret)."""
 
     kind = "idenfy"
-    incremental = False
+    label = "iDenfy"
+    # Every POST here is a retrieval: retried like a GET.
+    posts_are_reads = True
+    live_reads = frozenset(LIVE_PATHS)
 
-    def __init__(
-        self,
-        *,
-        account_name: str,
-        base_url: str,
-        credentials: Mapping[str, str],
-        session: requests.Session,
-        owns_session: bool = False,
-        per_page: int = MAX_PER_PAGE,
-        **_: Any,
-    ) -> None:
-        self.base_url = base_url.rstrip("/")
-        self._auth = (credentials["api_key"], credentials["api_secret"])
-        self._session = session
-        self._owns_session = owns_session
+    def __init__(self, *, per_page: int = MAX_PER_PAGE, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._auth = (self._credentials["api_key"], self._credentials["api_secret"])
         self.per_page = max(1, min(per_page, MAX_PER_PAGE))
-        basic = base64.b64encode(":".join(self._auth).encode()).decode("ascii")
-        self._http = ProviderHttp(session, account_name, PROVIDER, lambda: (*self._auth, basic))
 
     def iter_pages(self, *, checkpoint: Mapping[str, Any] | None = None) -> Iterator[Page]:
         """Walk the identification list to the end, following `next`; one Page per list page.
 
-        Pages carry the list's `count`. A page past the end (404 "Invalid page.") after
-        the first means the list shrank since `next` announced it, or since the
-        checkpoint was taken: the walk ends there with an empty Page marked `past_end`,
-        and the next walk starts over.
+        Read by position: each Page carries the list's `count` as its total. A page after
+        the first that answers 404 "Invalid page." ends the walk with an empty Page marked
+        `past_end`, and the next walk starts over.
         """
         page_no, per_page = _resume_at(checkpoint, default_per_page=self.per_page)
         url: str | None = f"{self.base_url}{LIST_PATH}"
@@ -102,20 +103,14 @@ class IdenfyClient:
         # Reference: https://documentation.idenfy.com/kyc/data-retrieval (POST /api/v2/status)
         return self._post("/api/v2/status", scan_ref)
 
-    def get_detail(self, external_id: str) -> dict[str, Any]:
-        """Return the full status of one identification (opened live by the detail view)."""
-        # Reference: https://documentation.idenfy.com/kyc/data-retrieval (POST /api/v2/full-status)
-        return self._post("/api/v2/full-status", external_id)
+    def read_live(self, read: LiveRead, external_id: str) -> dict[str, Any]:
+        """Return the full status, the document data or the file links of one identification.
 
-    def get_data(self, scan_ref: str) -> dict[str, Any]:
-        """Return the document data iDenfy parsed from the identity document."""
-        # Reference: https://documentation.idenfy.com/kyc/data-retrieval (POST /api/v2/data)
-        return self._post("/api/v2/data", scan_ref)
-
-    def get_files(self, scan_ref: str) -> dict[str, Any]:
-        """Return the photo and video links (they expire after an hour; never store them)."""
-        # Reference: https://documentation.idenfy.com/kyc/data-retrieval (POST /api/v2/files)
-        return self._post("/api/v2/files", scan_ref)
+        File links expire after an hour: they are shown, never stored.
+        """
+        if read not in LIVE_PATHS:
+            return super().read_live(read, external_id)
+        return self._post(LIVE_PATHS[read], external_id)
 
     def check_connection(self) -> str:
         """Return how many identifications the credentials can see."""
@@ -131,10 +126,9 @@ class IdenfyClient:
             raise self._http.error(ProviderResponseError, "sent a list without a count")
         return f"OK: {count:,} verifications visible"
 
-    def close(self) -> None:
-        """Close the HTTP session if this client created it."""
-        if self._owns_session:
-            self._session.close()
+    def _secrets(self) -> tuple[str, ...]:
+        basic = base64.b64encode(":".join(self._auth).encode()).decode("ascii")
+        return (*super()._secrets(), basic)
 
     def _list_page(
         self, url: str, params: dict[str, Any] | None, *, may_be_gone: bool

@@ -17,7 +17,7 @@ from urllib3.util.retry import Retry
 
 from idvdash import __version__
 
-from .base import (
+from .errors import (
     ProviderAuthError,
     ProviderError,
     ProviderRateLimited,

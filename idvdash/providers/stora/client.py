@@ -7,54 +7,30 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-import requests
+from idvdash.core.values import as_dict, format_timestamp, parse_timestamp
+from idvdash.providers.base import LOOPING_PAGES, OAuth2ClientCredentials, Page, VerificationRecord
+from idvdash.providers.errors import ProviderResponseError
+from idvdash.providers.http import Answer
 
-from .base import (
-    LOOPING_PAGES,
-    Page,
-    ProviderResponseError,
-    VerificationRecord,
-    as_dict,
-    format_timestamp,
-    parse_timestamp,
-)
-from .http import Answer, CachedToken, ProviderHttp
-
-PROVIDER = "Stora"
 VERSION = "2025-09"
-TOKEN_LIFETIME = 7200.0
 SCOPE = "public.identity_verification:read public.contact:read"
 MAX_LIMIT = 100
 
 
-class StoraClient:
+class StoraClient(OAuth2ClientCredentials):
     """Read Stora identity verifications with a long-lived token or client credentials."""
 
     kind = "stora"
+    label = "Stora"
     incremental = True
+    # Only the token request is a POST, and it only reads.
+    posts_are_reads = True
+    token_lifetime = 7200.0
 
-    def __init__(
-        self,
-        *,
-        account_name: str,
-        base_url: str,
-        token_url: str,
-        credentials: Mapping[str, str],
-        session: requests.Session,
-        owns_session: bool = False,
-        limit: int = MAX_LIMIT,
-        **_: Any,
-    ) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.token_url = token_url
-        self._static_token = credentials.get("access_token", "")
-        self._client_id = credentials.get("client_id", "")
-        self._client_secret = credentials.get("client_secret", "")
-        self._token = CachedToken()
-        self._session = session
-        self._owns_session = owns_session
+    def __init__(self, *, limit: int = MAX_LIMIT, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._static_token = self._credentials.get("access_token", "")
         self.limit = max(1, min(limit, MAX_LIMIT))
-        self._http = ProviderHttp(session, account_name, PROVIDER, self._secrets)
 
     def iter_pages(self, *, checkpoint: Mapping[str, Any] | None = None) -> Iterator[Page]:
         """Read verifications updated since the checkpoint, oldest change first.
@@ -63,7 +39,7 @@ class StoraClient:
         come back and are skipped by id via `seen`) and a page number used only while
         more than a page of rows share one updated_at. The last page's checkpoint is
         where the next run starts. Each request starts a fresh window after the rows
-        read, so rows removed meanwhile shift nothing past the walk: no `total` (see Page).
+        read: pages carry no total (see Page).
         """
         state = _State.load(checkpoint)
         emitted: set[tuple[str, datetime]] = set()
@@ -84,7 +60,7 @@ class StoraClient:
                 raise self._http.error(
                     ProviderResponseError, "sent a list without identity_verifications"
                 )
-            records = [self._record(row) for row in rows]
+            records = [self.record(row) for row in rows]
             versions = [(record.external_id, _changed_at(record)) for record in records]
             if versions and versions == previous:
                 # The very rows of the page before, although we asked for the next one.
@@ -106,11 +82,7 @@ class StoraClient:
             if done:
                 return
 
-    def enrich(self, record: VerificationRecord) -> VerificationRecord:
-        """Return the record unchanged: list rows carry the contact id."""
-        return record
-
-    def get_detail(self, external_id: str) -> dict[str, Any]:
+    def get_verification(self, external_id: str) -> dict[str, Any]:
         """Return one verification with its contact expanded."""
         # Reference: https://docs.stora.co/2025-09/api-reference/identity-verifications/show-an-identity-verification
         body = self._get(
@@ -131,53 +103,34 @@ class StoraClient:
             raise self._http.error(ProviderResponseError, "sent a list without a count")
         return f"OK: {count:,} verifications visible"
 
-    def close(self) -> None:
-        """Close the HTTP session if this client created it."""
-        if self._owns_session:
-            self._session.close()
-
     def _get(self, path: str, params: dict[str, Any]) -> dict[str, Any]:
-        for attempt in (1, 2):
-            answer = self._http.send(
-                "GET",
-                f"{self.base_url}{path}",
-                params=params,
-                headers={"Authorization": f"Bearer {self._access_token()}"},
-            )
-            # A client-credentials token may have expired early: renew it once.
-            if answer.status == 401 and not self._static_token and attempt == 1:
-                self._token.clear()
-                continue
-            body = self._http.json(self._http.check(answer))
-            if not isinstance(body, dict):
-                raise self._http.error(
-                    ProviderResponseError, "sent an answer that is not an object"
-                )
-            return body
-        raise AssertionError("unreachable")
+        answer = self._send_with_token("GET", f"{self.base_url}{path}", params=params)
+        body = self._http.json(self._http.check(answer))
+        if not isinstance(body, dict):
+            raise self._http.error(ProviderResponseError, "sent an answer that is not an object")
+        return body
 
     def _access_token(self) -> str:
-        if self._static_token:
-            return self._static_token
-        if self._token.fresh():
-            return self._token.value
+        return self._static_token or super()._access_token()
+
+    def _token_renewable(self) -> bool:
+        """A client-credentials token may have expired early; a long-lived one is final."""
+        return not self._static_token
+
+    def _request_token(self) -> Answer:
         # Reference: https://docs.stora.co/2025-09/api-reference/oauth-2/retrieve-an-access-token
-        answer = self._http.send(
+        return self._http.send(
             "POST",
             self.token_url,
             json={
                 "grant_type": "client_credentials",
-                "client_id": self._client_id,
-                "client_secret": self._client_secret,
+                "client_id": self._credentials["client_id"],
+                "client_secret": self._credentials["client_secret"],
                 "scope": SCOPE,
             },
         )
-        return self._store_token(answer)
 
-    def _store_token(self, answer: Answer) -> str:
-        return self._token.take_answer(self._http, answer, default_lifetime=TOKEN_LIFETIME)
-
-    def _record(self, row: object) -> VerificationRecord:
+    def record(self, row: object) -> VerificationRecord:
         if not isinstance(row, dict) or not isinstance(row.get("id"), str) or not row["id"]:
             raise self._http.error(ProviderResponseError, "listed a verification without an id")
         created_at = parse_timestamp(row.get("created_at"))
@@ -197,9 +150,6 @@ class StoraClient:
             updated_at=parse_timestamp(row.get("updated_at")),
             payload=row,
         )
-
-    def _secrets(self) -> tuple[str, ...]:
-        return (self._static_token, self._client_id, self._client_secret, self._token.value)
 
 
 class _State:

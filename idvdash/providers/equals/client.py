@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-import requests
+from idvdash.core.values import parse_timestamp
+from idvdash.providers.base import Page, ProviderClient, RecentIds, VerificationRecord
+from idvdash.providers.errors import ProviderResponseError
 
-from .base import Page, ProviderResponseError, RecentIds, VerificationRecord, parse_timestamp
-from .http import ProviderHttp
-
-PROVIDER = "Equals Money"
 SESSIONS_PATH = "/applications/identity-verification-sessions"
 MAX_LIMIT = 1000
 SEPARATOR = ":"
@@ -21,36 +19,24 @@ def external_id(session_id: str, application_id: str) -> str:
     return f"{session_id}{SEPARATOR}{application_id}"
 
 
-class EqualsClient:
-    """Read Equals Money guided-ID sessions with an `ApiKey` Authorization header."""
+class EqualsClient(ProviderClient):
+    """Read Equals Money guided-ID sessions with an `ApiKey` Authorization header.
+
+    Equals has no read of one session (only the list, filtered): it offers no live read.
+    """
 
     kind = "equals"
-    incremental = False
+    label = "Equals Money"
 
-    def __init__(
-        self,
-        *,
-        account_name: str,
-        base_url: str,
-        credentials: Mapping[str, str],
-        session: requests.Session,
-        owns_session: bool = False,
-        limit: int = MAX_LIMIT,
-        **_: Any,
-    ) -> None:
-        self.base_url = base_url.rstrip("/")
-        self._key = credentials["api_key"]
-        self._headers = {"Authorization": f"ApiKey {self._key}"}
-        self._session = session
-        self._owns_session = owns_session
+    def __init__(self, *, limit: int = MAX_LIMIT, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._headers = {"Authorization": f"ApiKey {self._credentials['api_key']}"}
         self.limit = max(1, min(limit, MAX_LIMIT))
-        self._http = ProviderHttp(session, account_name, PROVIDER, lambda: (self._key,))
 
     def iter_pages(self, *, checkpoint: Mapping[str, Any] | None = None) -> Iterator[Page]:
         """Walk the sessions with limit/offset until offset + rows reaches count.
 
-        Pages carry the `count` they were served with: sessions removed behind the
-        offset move later ones onto pages already read, and only the count shows it.
+        Read by position: each Page carries the `count` it was served with as its total.
         """
         offset = (checkpoint or {}).get("offset", 0)
         offset = offset if isinstance(offset, int) and offset >= 0 else 0
@@ -73,28 +59,10 @@ class EqualsClient:
             if done:
                 return
 
-    def enrich(self, record: VerificationRecord) -> VerificationRecord:
-        """Return the record unchanged: list rows are complete."""
-        return record
-
-    def get_detail(self, external_id: str) -> dict[str, Any]:
-        """Re-read one session row (there is no single-session endpoint: filter by application)."""
-        session_id, _, application_id = external_id.partition(SEPARATOR)
-        body = self._list(limit=MAX_LIMIT, offset=0, applicationId=application_id)
-        for row in body["rows"]:
-            if isinstance(row, dict) and row.get("id") == session_id:
-                return row
-        raise self._http.error(ProviderResponseError, f"has no session {external_id}")
-
     def check_connection(self) -> str:
         """Return how many sessions the key can see."""
         count = self._list(limit=1, offset=0)["count"]
         return f"OK: {count:,} verifications visible"
-
-    def close(self) -> None:
-        """Close the HTTP session if this client created it."""
-        if self._owns_session:
-            self._session.close()
 
     def _list(self, *, limit: int, offset: int, **filters: str) -> dict[str, Any]:
         # Reference: https://docs.equalsmoney.com/pages/accounts/track-guided-id-status

@@ -1,0 +1,84 @@
+"""What idvdash knows of one provider, in one object: each provider package builds one.
+
+The registry (`registry.py`) lists them by kind; the rest of idvdash asks it and never
+branches on a provider's name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .base import LiveRead, ProviderClient
+from .codes import Vocabulary
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """The credential keys of a kind: accepted sets of required keys, and optional ones."""
+
+    # Each inner tuple is one accepted set of required keys (Stora accepts two).
+    required: tuple[tuple[str, ...], ...]
+    optional: tuple[str, ...] = ()
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """Every key this kind understands, required ones first, in a stable order."""
+        seen: dict[str, None] = {}
+        for option in self.required:
+            seen.update(dict.fromkeys(option))
+        seen.update(dict.fromkeys(self.optional))
+        return tuple(seen)
+
+    def problems(self, credentials: dict[str, Any]) -> list[str]:
+        """Return what is wrong with a credentials object for this kind (empty if nothing)."""
+        problems = []
+        unknown = sorted(set(credentials) - set(self.keys))
+        if unknown:
+            problems.append(f"unknown key(s): {', '.join(unknown)}")
+        not_text = sorted(k for k, v in credentials.items() if not isinstance(v, str))
+        if not_text:
+            problems.append(f"value(s) must be strings: {', '.join(not_text)}")
+        present = {k for k, v in credentials.items() if isinstance(v, str) and v.strip()}
+        if not any(set(option) <= present for option in self.required):
+            choices = " or ".join(" + ".join(option) for option in self.required)
+            problems.append(f"required: {choices}")
+        return problems
+
+
+def _nothing(_: object) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class Provider:
+    """One provider's pieces.
+
+    - `client`: reads the provider's API (`ProviderClient`).
+    - `normalise(payload, raw_status)`: the mirror's outcome, suspicion, reasons (and
+      Swan's levels) for one record; total, never raises.
+    - `vocabulary`: its codes and their meanings.
+    - `detail(verification)`: extra context for the detail page (`checks`, `levels`,
+      `facts`); `reason_categories(raw)`: which list each reason code came from.
+    - `live_context`: for each live read the client offers, how its answer is shown.
+    - `times_from_detail(detail)`: the provider's own times found in a full record.
+    """
+
+    kind: str
+    label: str
+    client: type[ProviderClient]
+    base_url: str
+    token_url: str | None
+    credentials: Credentials
+    normalise: Callable[[dict[str, Any], str], dict[str, Any]]
+    vocabulary: Vocabulary
+    detail: Callable[[Any], dict[str, Any]] = _nothing
+    reason_categories: Callable[[object], dict[str, str]] = _nothing
+    live_context: Mapping[LiveRead, Callable[[Any], dict[str, Any]]] = field(default_factory=dict)
+    times_from_detail: Callable[[object], dict[str, Any]] = _nothing
+
+    @property
+    def live_reads(self) -> frozenset[LiveRead]:
+        """The live reads a reviewer can open on this provider's records."""
+        return self.client.live_reads & frozenset(self.live_context)

@@ -1,0 +1,22 @@
+"""Stora (Public API 2025-09): REST with a bearer token; read incrementally by update time."""
+
+from idvdash.providers.spec import Credentials, Provider
+
+from . import detail, normalise
+from .client import StoraClient
+from .vocabulary import VOCABULARY
+
+PROVIDER = Provider(
+    kind=StoraClient.kind,
+    label=StoraClient.label,
+    client=StoraClient,
+    base_url="https://public-api.stora.co",
+    token_url="https://public-api.stora.co/oauth2/token",  # noqa: S106 - a URL
+    credentials=Credentials(
+        required=(("access_token",), ("client_id", "client_secret")),
+        optional=("webhook_secret",),
+    ),
+    normalise=normalise.fields,
+    vocabulary=VOCABULARY,
+    detail=detail.context,
+)

@@ -1,0 +1,21 @@
+"""Swan: GraphQL partner API with OAuth2 client credentials; identifications per user."""
+
+from idvdash.providers.spec import Credentials, Provider
+
+from . import detail, normalise
+from .client import SwanClient
+from .vocabulary import VOCABULARY
+
+PROVIDER = Provider(
+    kind=SwanClient.kind,
+    label=SwanClient.label,
+    client=SwanClient,
+    base_url="https://api.swan.io/live-partner/graphql",
+    token_url="https://oauth.swan.io/oauth2/token",  # noqa: S106 - a URL
+    credentials=Credentials(
+        required=(("client_id", "client_secret"),), optional=("webhook_secret",)
+    ),
+    normalise=normalise.fields,
+    vocabulary=VOCABULARY,
+    detail=detail.context,
+)
