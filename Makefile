@@ -50,7 +50,7 @@ lock: install
 
 audit: install
 	$(BIN)/ruff check --select S --ignore S101 .
-	$(BIN)/python -m idvdash.core.audit_deps requirements/dev.txt
+	$(BIN)/python -m tools.audit_deps requirements/dev.txt
 
 loadtest: install
-	$(BIN)/python -m idvdash.core.loadtest --duration 60 --reviewers 20
+	$(BIN)/python -m tools.loadtest --duration 60 --reviewers 20

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "idvdash.providers",
     "idvdash.verifications",
     "idvdash.sandbox",
+    "tools",
 ]
 
 MIDDLEWARE = [

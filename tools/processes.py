@@ -49,7 +49,7 @@ def low_priority() -> list[str]:
     return [nice, "-n", "19"] if nice else []
 
 
-MANAGE = str(Path(__file__).resolve().parents[2] / "manage.py")
+MANAGE = str(Path(__file__).resolve().parents[1] / "manage.py")
 
 
 @contextmanager

@@ -7,8 +7,8 @@ import pytest
 from django.contrib.auth import authenticate as django_authenticate
 from django.test import RequestFactory
 
-from idvdash.core.demo import DEMO_LOGINS, ensure_demo_users
-from idvdash.core.processes import free_port
+from tools.demo import DEMO_LOGINS, ensure_demo_users
+from tools.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

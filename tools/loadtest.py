@@ -1,6 +1,6 @@
 """Reviewers under load: gunicorn on loopback, a sync writing, N reviewers reading.
 
-    python -m idvdash.core.loadtest --duration 60 --reviewers 20    (`make loadtest`)
+    python -m tools.loadtest --duration 60 --reviewers 20    (`make loadtest`)
 
 Builds a throw-away production-like setup in a temporary directory (DEBUG off, SQLite
 file or an empty PostgreSQL database, the provider sandbox on loopback, gunicorn as
@@ -27,10 +27,10 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, nullcontext
 from pathlib import Path
 
-from idvdash.core.processes import free_port, sandbox_process
-from idvdash.verifications.benchmarks.load import production_server
+from tools.bench.load import production_server
+from tools.processes import free_port, sandbox_process
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 RATIO_LIMIT = 3.0
 IDLE_SECONDS = 8.0  # before the load, and again after it
 WARM_UP_SECONDS = 3.0
@@ -166,7 +166,7 @@ def sync_writing(env: dict[str, str], *, seconds: float) -> Iterator[list[str]]:
     """
     states: list[str] = []
     writer = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "idvdash.core.loadtest", "--sync-writer", str(seconds)],
+        [sys.executable, "-m", "tools.loadtest", "--sync-writer", str(seconds)],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
@@ -211,10 +211,10 @@ def main() -> int:
         from django.contrib.sessions.backends.db import SessionStore
         from django.core.management import call_command
 
-        from idvdash.core.demo import ensure_demo_accounts
         from idvdash.core.middleware import mark_signed_in
         from idvdash.verifications import sync
         from idvdash.verifications.models import Verification
+        from tools.demo import ensure_demo_accounts
 
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
