@@ -46,6 +46,7 @@ def production_env(workdir: Path, database_url: str) -> dict[str, str]:
         **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO")},
         "DJANGO_SETTINGS_MODULE": "idvdash.settings",
         "DEBUG": "false",
+        "IDVDASH_DEV_APPS": "false",
         "SECRET_KEY": "load-test-" + Fernet.generate_key().decode(),
         "CREDENTIAL_KEYS": Fernet.generate_key().decode(),
         "ALLOWED_HOSTS": "127.0.0.1",

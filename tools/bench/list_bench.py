@@ -455,6 +455,7 @@ def server_environment() -> dict[str, str]:
         "STATIC_ROOT": str(settings.STATIC_ROOT),
         "DATABASE_URL": database_url(),
         "DEBUG": "false",
+        "IDVDASH_DEV_APPS": "false",
         "SECRET_KEY": settings.SECRET_KEY,  # the sessions signed in this process stay valid
         "CREDENTIAL_KEYS": ",".join(settings.CREDENTIAL_KEYS),
         "ALLOWED_HOSTS": "127.0.0.1",
