@@ -19,7 +19,7 @@ help:
 	@echo "make format  ruff fix and format"
 	@echo "make lock    regenerate requirements/*.txt from pyproject.toml"
 	@echo "make audit   known vulnerabilities (pip-audit) and ruff's security rules"
-	@echo "make loadtest  20 reviewers for 60 s against gunicorn while a sync writes"
+	@echo "make loadtest  20 reviewers for 60 s against gunicorn while a sync writes (figures; fails on errors)"
 
 install: $(STAMP)
 
