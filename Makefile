@@ -19,7 +19,7 @@ help:
 	@echo "make format  ruff fix and format"
 	@echo "make lock    regenerate requirements/*.txt from pyproject.toml"
 	@echo "make audit   known vulnerabilities (pip-audit) and ruff's security rules"
-	@echo "make loadtest  20 reviewers for 60 s against gunicorn while a sync writes"
+	@echo "make loadtest  20 reviewers for 60 s against gunicorn while a sync writes (figures; fails on errors)"
 
 install: $(STAMP)
 
@@ -50,7 +50,7 @@ lock: install
 
 audit: install
 	$(BIN)/ruff check --select S --ignore S101 .
-	$(BIN)/python -m idvdash.core.audit_deps requirements/dev.txt
+	$(BIN)/python -m tools.audit_deps requirements/dev.txt
 
 loadtest: install
-	$(BIN)/python -m idvdash.core.loadtest --duration 60 --reviewers 20
+	$(BIN)/python -m tools.loadtest --duration 60 --reviewers 20

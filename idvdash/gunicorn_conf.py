@@ -9,7 +9,7 @@ worker keep a worker answering while one of its requests waits on a provider (th
 live iDenfy fragments; their budget is at most a few seconds, see verifications/live.py).
 With 20 reviewers and no sync on 2 cores, p95 was 1.25 times one reviewer's with
 these settings, 1.47 and 1.60 times with 2 workers x 4 threads
-(`python -m idvdash.core.loadtest --without-sync [--workers 2 --threads 4]`).
+(`python -m tools.loadtest --without-sync [--workers 2 --threads 4]`).
 """
 
 import os

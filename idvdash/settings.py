@@ -2,7 +2,8 @@
 
 Local use needs no environment at all (DEBUG defaults on, SQLite in the repo,
 development-only keys). With DEBUG off, the secret key, the credential keys and
-the allowed hosts must be given, or start-up stops with ImproperlyConfigured.
+the allowed hosts must be given, or start-up stops with ImproperlyConfigured; the
+provider sandbox and the development tools are never installed then.
 """
 
 from datetime import timedelta
@@ -88,8 +89,18 @@ INSTALLED_APPS = [
     "idvdash.core",
     "idvdash.providers",
     "idvdash.verifications",
-    "idvdash.sandbox",
 ]
+
+# The provider sandbox and the tooling (demo, benchmarks, load test) are installed for
+# development, the demo, tests and benchmarks only; production never installs them.
+DEV_APPS = env_bool("IDVDASH_DEV_APPS", default=DEBUG)
+if DEV_APPS and not DEBUG:
+    raise ImproperlyConfigured(
+        "IDVDASH_DEV_APPS installs the provider sandbox and the development tools, "
+        "which never run in production: it can be on only when DEBUG is on."
+    )
+if DEV_APPS:
+    INSTALLED_APPS += ["idvdash.sandbox", "tools"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -1,7 +1,13 @@
 """Test-only overrides; everything else comes from idvdash.settings."""
 
 from idvdash.settings import *  # noqa: F403
-from idvdash.settings import STORAGES
+from idvdash.settings import INSTALLED_APPS, STORAGES
+
+# The suite tests the sandbox and the tools whatever the environment says.
+INSTALLED_APPS = [
+    *INSTALLED_APPS,
+    *(app for app in ("idvdash.sandbox", "tools") if app not in INSTALLED_APPS),
+]
 
 # Tests render templates without collectstatic.
 STORAGES = {

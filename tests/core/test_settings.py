@@ -18,7 +18,9 @@ PRODUCTION = {
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in PRODUCTION}
+    environment = {
+        k: v for k, v in os.environ.items() if k not in PRODUCTION and k != "IDVDASH_DEV_APPS"
+    }
     environment.update(env)
     environment["DJANGO_SETTINGS_MODULE"] = "idvdash.settings"
     return subprocess.run(  # noqa: S603
@@ -70,3 +72,50 @@ def test_local_use_needs_no_environment():
     result = manage("check")
 
     assert result.returncode == 0, result.stderr
+
+
+# What a running process has: each development app installed or not, and which of
+# their modules got imported once the URLs (and so every view) are loaded.
+DEV_APPS_PROBE = """
+import sys
+from django.apps import apps
+from django.urls import get_resolver
+get_resolver().url_patterns
+print("installed", apps.is_installed("idvdash.sandbox"), apps.is_installed("tools"))
+print("imported", sorted(m for m in sys.modules if m.split(".")[0] == "tools" or m.startswith("idvdash.sandbox")))
+"""
+
+
+def dev_apps(**env: str) -> tuple[str, str]:
+    result = manage("shell", "--no-imports", "--command", DEV_APPS_PROBE, **env)
+    assert result.returncode == 0, result.stderr
+    lines = dict(line.split(" ", 1) for line in result.stdout.splitlines() if " " in line)
+    return lines["installed"], lines["imported"]
+
+
+def test_production_installs_neither_the_sandbox_nor_the_tools():
+    installed, imported = dev_apps(**PRODUCTION)
+
+    assert installed == "False False"
+    assert imported == "[]"
+
+
+def test_debug_on_installs_the_sandbox_and_the_tools():
+    installed, _ = dev_apps(DEBUG="true")
+
+    assert installed == "True True"
+
+
+def test_debug_on_can_leave_the_development_apps_out():
+    installed, _ = dev_apps(DEBUG="true", IDVDASH_DEV_APPS="false")
+
+    assert installed == "False False"
+
+
+def test_asking_for_the_development_apps_with_debug_off_is_refused():
+    result = manage("check", **{**PRODUCTION, "IDVDASH_DEV_APPS": "true"})
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "IDVDASH_DEV_APPS" in result.stderr
+    assert "only when DEBUG is on" in result.stderr

@@ -44,9 +44,3 @@ def sample_data(sandbox, django_user_model):
 
 
 SAMPLES = {"int": str(SAMPLE_ID), "path": str(SAMPLE_ID), "str": "x", "slug": "x"}
-
-
-def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", "load: drives gunicorn under load (IDVDASH_LOAD_TEST=0 skips it)"
-    )

@@ -5,6 +5,7 @@ No Django import here: the load test uses it before Django is set up.
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -49,7 +50,7 @@ def low_priority() -> list[str]:
     return [nice, "-n", "19"] if nice else []
 
 
-MANAGE = str(Path(__file__).resolve().parents[2] / "manage.py")
+MANAGE = str(Path(__file__).resolve().parents[1] / "manage.py")
 
 
 @contextmanager
@@ -60,6 +61,8 @@ def sandbox_process(
 
     Its own process shares no GIL with what is measured. `background` runs it at the
     lowest CPU priority, as a provider on another machine would take none of ours.
+    It runs with the development apps installed (`runsandbox` is one of theirs), even
+    when what it serves runs with production settings, as the load test's server does.
     """
     port = free_port()
     root = f"http://127.0.0.1:{port}"
@@ -67,6 +70,7 @@ def sandbox_process(
     command += ["--seed", str(seed), *(["--realtime"] if realtime else [])]
     process = subprocess.Popen(  # noqa: S603
         [*(low_priority() if background else []), *command],
+        env={**os.environ, "DEBUG": "true", "IDVDASH_DEV_APPS": "true"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

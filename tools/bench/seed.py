@@ -20,8 +20,7 @@ from datetime import UTC, datetime, timedelta
 from django.db import connection, transaction
 
 from idvdash.providers.models import ProviderAccount
-
-from ..models import Verification
+from idvdash.verifications.models import Verification
 
 ACCOUNTS_PER_KIND = {"idenfy": 3, "equals": 2, "swan": 2, "stora": 2}
 KIND_WEIGHTS = {"idenfy": 35, "equals": 25, "swan": 25, "stora": 15}

@@ -3,8 +3,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from idvdash.verifications.benchmarks import list_bench, sync_bench
-from idvdash.verifications.benchmarks.harness import isolated_database, report
+from tools.bench import list_bench, sync_bench
+from tools.bench.harness import isolated_database, report
 
 KINDS = ["idenfy", "equals", "swan", "stora"]
 

@@ -1,6 +1,6 @@
 """A small closed-loop HTTP load generator and a production server to aim it at.
 
-`python -m idvdash.verifications.benchmarks.load URL SECONDS CONCURRENCY [COOKIE] [HEADER=VALUE ...]`
+`python -m tools.bench.load URL SECONDS CONCURRENCY [COOKIE] [HEADER=VALUE ...]`
 prints one JSON line: completed requests, errors, requests per second, p50 and p95
 latency. It runs in its own process so it shares no interpreter with the server or
 with the benchmark that starts it.
@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from idvdash.core.processes import wait_until_healthy
+from tools.processes import wait_until_healthy
 
 
 def hammer(url: str, *, seconds: float, concurrency: int, headers: dict[str, str]) -> dict:
@@ -95,7 +95,7 @@ def production_server(
     (threads=1: gunicorn's sync worker).
     """
     root = f"http://127.0.0.1:{port}"
-    base = Path(__file__).resolve().parents[3]
+    base = Path(__file__).resolve().parents[2]
     env = {**os.environ, **environment}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     command = [sys.executable, "-m", "gunicorn", "--config", "python:idvdash.gunicorn_conf"]

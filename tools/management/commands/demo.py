@@ -8,11 +8,11 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from idvdash.core.demo import ensure_demo_accounts, ensure_demo_users
-from idvdash.core.processes import healthy, wait_until_healthy
 from idvdash.verifications import sync
 from idvdash.verifications.management.commands.sync import summary
 from idvdash.verifications.schedule import schedule_due_syncs
+from tools.demo import ensure_demo_accounts, ensure_demo_users
+from tools.processes import healthy, wait_until_healthy
 
 MANAGE = str(Path(settings.BASE_DIR) / "manage.py")
 

@@ -15,8 +15,8 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from idvdash.verifications.benchmarks import list_bench, seed
 from idvdash.verifications.models import Verification
+from tools.bench import list_bench, seed
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 10_000

@@ -33,11 +33,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
-from idvdash.core.processes import free_port, sandbox_process
 from idvdash.providers.models import ProviderAccount
 from idvdash.verifications import queries, sync
 from idvdash.verifications.models import Verification
 from idvdash.verifications.queries import Cursor, Filters, Match, Sort
+from tools.processes import free_port, sandbox_process
 
 from . import load, seed
 from .harness import Figure, ratio_figure, timed
@@ -455,6 +455,7 @@ def server_environment() -> dict[str, str]:
         "STATIC_ROOT": str(settings.STATIC_ROOT),
         "DATABASE_URL": database_url(),
         "DEBUG": "false",
+        "IDVDASH_DEV_APPS": "false",
         "SECRET_KEY": settings.SECRET_KEY,  # the sessions signed in this process stay valid
         "CREDENTIAL_KEYS": ",".join(settings.CREDENTIAL_KEYS),
         "ALLOWED_HOSTS": "127.0.0.1",

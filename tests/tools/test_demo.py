@@ -4,11 +4,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import authenticate as django_authenticate
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import RequestFactory
 
-from idvdash.core.demo import DEMO_LOGINS, ensure_demo_users
-from idvdash.core.processes import free_port
+from tools.demo import DEMO_LOGINS, ensure_demo_users
+from tools.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,7 +44,11 @@ def test_setting_up_demo_users_twice_is_harmless():
 
 
 def run_demo(tmp_path: Path, *extra: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "DEBUG", "IDVDASH_DEV_APPS"}
+    }
     environment.update(
         DATABASE_URL=f"sqlite:///{tmp_path / 'demo.sqlite3'}",
         DJANGO_SETTINGS_MODULE="idvdash.settings",
@@ -69,7 +76,15 @@ def test_demo_syncs_four_sandbox_accounts_and_prints_working_logins(tmp_path):
         assert f"{login.username} / {login.password}" in result.stdout
 
 
-def test_demo_refuses_to_run_with_debug_off(tmp_path):
+def test_demo_refuses_to_run_with_debug_off():
+    """Where the tools are installed (the suite, which runs with DEBUG off), it says why."""
+    assert not settings.DEBUG
+
+    with pytest.raises(CommandError, match=r"The demo is for local use: run it with DEBUG on\."):
+        call_command("demo", "--no-serve")
+
+
+def test_demo_is_not_even_installed_with_debug_off(tmp_path):
     result = run_demo(
         tmp_path,
         DEBUG="false",
@@ -79,4 +94,4 @@ def test_demo_refuses_to_run_with_debug_off(tmp_path):
     )
 
     assert result.returncode != 0
-    assert "The demo is for local use: run it with DEBUG on." in result.stderr
+    assert "Unknown command: 'demo'" in result.stderr

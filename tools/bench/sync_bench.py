@@ -14,14 +14,14 @@ from functools import partial
 from django.db import connection
 from django.utils import timezone
 
-from idvdash.core.demo import SANDBOX_PATHS
-from idvdash.core.processes import sandbox_process
 from idvdash.providers.base import Page, VerificationRecord
 from idvdash.providers.models import ProviderAccount
 from idvdash.providers.registry import client_for
 from idvdash.sandbox.credentials import SANDBOX_CREDENTIALS
 from idvdash.verifications import normalise, sync
 from idvdash.verifications.models import Verification
+from tools.demo import SANDBOX_PATHS
+from tools.processes import sandbox_process
 
 from .harness import Figure, ratio_figure, timed
 

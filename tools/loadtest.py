@@ -1,6 +1,6 @@
-"""Reviewers under load: gunicorn on loopback, a sync writing, N reviewers reading.
+"""R15, reviewers under load: gunicorn on loopback, a sync writing, N reviewers reading.
 
-    python -m idvdash.core.loadtest --duration 60 --reviewers 20    (`make loadtest`)
+    python -m tools.loadtest --duration 60 --reviewers 20    (`make loadtest`)
 
 Builds a throw-away production-like setup in a temporary directory (DEBUG off, SQLite
 file or an empty PostgreSQL database, the provider sandbox on loopback, gunicorn as
@@ -10,28 +10,34 @@ idvdash/gunicorn_conf.py configures it), then measures:
   machine that gets slower or faster during the run moves both sides alike);
 - loaded: the reviewers and a sync writer running at once.
 
-Exits 1 on any error or when the loaded p95 exceeds RATIO_LIMIT times the idle p95.
-Loopback only; bounded in time.
+The engine: a temporary SQLite file by default; when DATABASE_URL names PostgreSQL, a
+database of its own beside that one (`<name>_load`, created empty and dropped after);
+--database-url names an empty database to fill instead.
+
+Prints its figures as `[R15]` lines. Exits 1 on any error or lost request, or when no
+sync wrote during the load; the p95 ratio loaded/idle is reported against its target
+(RATIO_TARGET) and never fails the run: it depends on the machine (1.5x to 2.2x on
+2 shared cores). Loopback only; bounded in time.
 """
 
 import argparse
 import os
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager, nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 
-from idvdash.core.processes import free_port, sandbox_process
-from idvdash.verifications.benchmarks.load import production_server
+from tools.bench.load import production_server
+from tools.processes import free_port, sandbox_process
 
-ROOT = Path(__file__).resolve().parents[2]
-RATIO_LIMIT = 3.0
+ROOT = Path(__file__).resolve().parents[1]
+RATIO_TARGET = 3.0  # loaded p95 / idle p95: reported, never failing
 IDLE_SECONDS = 8.0  # before the load, and again after it
 WARM_UP_SECONDS = 3.0
 # A reviewer reads what a page shows before the next click: about a second at the least.
@@ -46,6 +52,7 @@ def production_env(workdir: Path, database_url: str) -> dict[str, str]:
         **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO")},
         "DJANGO_SETTINGS_MODULE": "idvdash.settings",
         "DEBUG": "false",
+        "IDVDASH_DEV_APPS": "false",
         "SECRET_KEY": "load-test-" + Fernet.generate_key().decode(),
         "CREDENTIAL_KEYS": Fernet.generate_key().decode(),
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -57,6 +64,9 @@ def production_env(workdir: Path, database_url: str) -> dict[str, str]:
 
 
 def percentile(values: list[float], fraction: float) -> float:
+    """The value below which `fraction` of `values` lie; NaN when there are none."""
+    if not values:
+        return float("nan")
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
 
@@ -128,9 +138,13 @@ def run_phase(
     for thread in threads:
         for page, times in thread.by_page.items():
             by_page.setdefault(page, []).extend(times)
+    # A reviewer still waiting a minute after the end lost its request.
+    lost = [
+        f"reviewer {n}: request lost (no answer)" for n, th in enumerate(threads) if th.is_alive()
+    ]
     return (
         [t for th in threads for t in th.timings],
-        [e for th in threads for e in th.errors],
+        [e for th in threads for e in th.errors] + lost,
         by_page,
     )
 
@@ -166,7 +180,7 @@ def sync_writing(env: dict[str, str], *, seconds: float) -> Iterator[list[str]]:
     """
     states: list[str] = []
     writer = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "idvdash.core.loadtest", "--sync-writer", str(seconds)],
+        [sys.executable, "-m", "tools.loadtest", "--sync-writer", str(seconds)],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
@@ -176,9 +190,33 @@ def sync_writing(env: dict[str, str], *, seconds: float) -> Iterator[list[str]]:
         states.extend((writer.communicate(timeout=120)[0] or "").split())
 
 
-def main() -> int:
-    if len(sys.argv) == 3 and sys.argv[1] == "--sync-writer":
-        return sync_writer(float(sys.argv[2]))
+@contextmanager
+def fresh_database(database_url: str) -> Iterator[str]:
+    """An empty PostgreSQL database beside `database_url`'s, dropped after; '' otherwise.
+
+    '' leaves the engine to the load test's default, a temporary SQLite file.
+    """
+    import environ
+
+    config = environ.Env.db_url_config(database_url) if database_url else {}
+    if config.get("ENGINE") != "django.db.backends.postgresql":
+        yield ""
+        return
+    import psycopg
+
+    name = f"{config['NAME']}_load"
+    password = f":{config['PASSWORD']}" if config.get("PASSWORD") else ""
+    server = f"{config.get('USER') or 'postgres'}{password}@{config.get('HOST') or '127.0.0.1'}:{config.get('PORT') or 5432}"
+    with psycopg.connect(f"postgresql://{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield f"postgres://{server}/{name}"
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--reviewers", type=int, default=20)
@@ -186,8 +224,9 @@ def main() -> int:
     parser.add_argument(
         "--database-url",
         default="",
-        help="an empty database to fill (default: a temporary SQLite file); PostgreSQL "
-        "as in production, e.g. postgres://postgres@127.0.0.1:5432/idvdash_load",
+        help="an empty database to fill (default: a temporary SQLite file, or a fresh "
+        "PostgreSQL database beside DATABASE_URL's when it names PostgreSQL), e.g. "
+        "postgres://postgres@127.0.0.1:5432/idvdash_load",
     )
     parser.add_argument(
         "--without-sync",
@@ -196,8 +235,92 @@ def main() -> int:
     )
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: gunicorn_conf)")
     parser.add_argument("--threads", type=int, help="threads per worker (default: gunicorn_conf)")
-    args = parser.parse_args()
+    return parser.parse_args(argv)
 
+
+@dataclass
+class Figures:
+    """What one run measured. `syncs` is None when it ran --without-sync."""
+
+    reviewers: int
+    duration: float
+    idle_before: list[float]
+    idle_after: list[float]
+    loaded: list[float]
+    idle_pages: dict[str, list[float]]
+    load_pages: dict[str, list[float]]
+    syncs: list[str] | None
+    errors: list[str]
+
+    @property
+    def idle(self) -> list[float]:
+        return self.idle_before + self.idle_after
+
+    @property
+    def ratio(self) -> float:
+        return percentile(self.loaded, 0.95) / percentile(self.idle, 0.95)
+
+    @property
+    def failures(self) -> list[str]:
+        """Every error, each sync that did not succeed, and no sync at all."""
+        if self.syncs is None:
+            return self.errors
+        failed = [f"sync {state}" for state in self.syncs if state != "succeeded"]
+        none = [] if self.syncs else ["no sync wrote during the load"]
+        return self.errors + failed + none
+
+
+def ms(values: list[float], fraction: float) -> str:
+    return f"{percentile(values, fraction) * 1000:.1f} ms"
+
+
+def report(figures: Figures) -> list[str]:
+    """The run's figures, one `[R15]` line each."""
+    f = figures
+    lines = [
+        f"idle:   {len(f.idle)} requests, p50 {ms(f.idle, 0.5)}, p95 {ms(f.idle, 0.95)}"
+        f" (before the load {ms(f.idle_before, 0.95)}, after it {ms(f.idle_after, 0.95)})",
+        f"loaded: {len(f.loaded)} requests by {f.reviewers} reviewers in {f.duration:.0f} s,"
+        f" p50 {ms(f.loaded, 0.5)}, p95 {ms(f.loaded, 0.95)}",
+    ]
+    for page in sorted(f.load_pages):
+        idle_page = ms(f.idle_pages.get(page, [0.0]), 0.95)
+        lines.append(f"  {page:<7} p95 idle {idle_page}, loaded {ms(f.load_pages[page], 0.95)}")
+    if f.syncs is None:
+        lines.append("syncs during the load: none (--without-sync)")
+    else:
+        lines.append(
+            f"syncs during the load: {len(f.syncs)} ({f.syncs.count('succeeded')} succeeded)"
+        )
+    met = "met" if f.ratio <= RATIO_TARGET else "not met"
+    lines.append(f"p95 ratio loaded/idle: {f.ratio:.2f}x (target <= {RATIO_TARGET:g}x: {met})")
+    failures = f.failures
+    lines.append(f"errors: {len(failures)}" + (f" e.g. {failures[:5]}" if failures else ""))
+    return [f"[R15] {line}" for line in lines]
+
+
+def exit_status(figures: Figures) -> int:
+    """1 on any error, lost request or failed (or missing) sync; the ratio never fails."""
+    return 1 if figures.failures else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if len(argv) == 2 and argv[0] == "--sync-writer":
+        return sync_writer(float(argv[1]))
+    args = parse_args(argv)
+    with ExitStack() as stack:
+        if not args.database_url:
+            args.database_url = stack.enter_context(
+                fresh_database(os.environ.get("DATABASE_URL", ""))
+            )
+        figures = measure(args)
+    print("\n".join(report(figures)), flush=True)
+    return exit_status(figures)
+
+
+def measure(args: argparse.Namespace) -> Figures:
+    """Set everything up, run the three phases and return what they measured."""
     with ExitStack() as stack:
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="idvdash-load-")))
         env = production_env(workdir, args.database_url)
@@ -211,10 +334,10 @@ def main() -> int:
         from django.contrib.sessions.backends.db import SessionStore
         from django.core.management import call_command
 
-        from idvdash.core.demo import ensure_demo_accounts
         from idvdash.core.middleware import mark_signed_in
         from idvdash.verifications import sync
         from idvdash.verifications.models import Verification
+        from tools.demo import ensure_demo_accounts
 
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
@@ -271,34 +394,19 @@ def main() -> int:
             base, cookie, ids, reviewers=1, seconds=IDLE_SECONDS, think=False
         )
 
-    idle = idle_before + idle_after
-    idle_errors += after_errors
     for page, times in after_pages.items():
         idle_pages.setdefault(page, []).extend(times)
-    idle_p95, load_p95 = percentile(idle, 0.95), percentile(loaded, 0.95)
-    ratio = load_p95 / idle_p95
-    errors = idle_errors + load_errors + [s for s in syncs if s != "succeeded"]
-    print(
-        f"idle:   {len(idle)} requests, p50 {statistics.median(idle) * 1000:.1f} ms, p95 {idle_p95 * 1000:.1f} ms"
-        f" (before the load {percentile(idle_before, 0.95) * 1000:.1f} ms,"
-        f" after it {percentile(idle_after, 0.95) * 1000:.1f} ms)"
+    return Figures(
+        reviewers=args.reviewers,
+        duration=args.duration,
+        idle_before=idle_before,
+        idle_after=idle_after,
+        loaded=loaded,
+        idle_pages=idle_pages,
+        load_pages=load_pages,
+        syncs=None if args.without_sync else syncs,
+        errors=idle_errors + load_errors + after_errors,
     )
-    print(
-        f"loaded: {len(loaded)} requests by {args.reviewers} reviewers in {args.duration:.0f} s, p50 {statistics.median(loaded) * 1000:.1f} ms, p95 {load_p95 * 1000:.1f} ms"
-    )
-    for page in sorted(load_pages):
-        idle_page = percentile(idle_pages.get(page, [0.0]), 0.95) * 1000
-        print(
-            f"  {page:<7} p95 idle {idle_page:.1f} ms, loaded {percentile(load_pages[page], 0.95) * 1000:.1f} ms"
-        )
-    if args.without_sync:
-        print("syncs during the load: none (--without-sync)")
-    else:
-        print(f"syncs during the load: {len(syncs)} ({syncs.count('succeeded')} succeeded)")
-    print(f"p95 ratio loaded/idle: {ratio:.2f} (limit {RATIO_LIMIT})")
-    print(f"errors: {len(errors)}" + (f" e.g. {errors[:5]}" if errors else ""))
-    wrote = bool(syncs) or args.without_sync
-    return 0 if not errors and ratio <= RATIO_LIMIT and wrote else 1
 
 
 if __name__ == "__main__":
