@@ -8,12 +8,18 @@
 - `GET /_control/clock` → `{"now", "offset"}`
 - `POST /_control/clock` with `{"advance": seconds}` or `{"reset": true}` → the new time
 - `POST /_control/reset` → disarm every fault and reset the clock
+- `/_control/webhooks`, `/_control/webhooks/send`, `/_control/webhooks/deliveries`,
+  `/_control/webhooks/settings`: point each provider's webhooks at a URL, send an event
+  now, read the delivery log, tune retries (see `webhooks/control.py`); webhook faults
+  are armed through `/_control/faults` with endpoint `webhook`
 """
 
 from .clock import SimClock, iso_z
 from .data import Dataset
 from .faults import FaultController
 from .web import Request, Response, json_response
+from .webhooks import WebhookSender
+from .webhooks.control import handle_webhooks
 
 
 class ControlApi:
@@ -21,8 +27,15 @@ class ControlApi:
 
     prefix = "/_control"
 
-    def __init__(self, dataset: Dataset, faults: FaultController, clock: SimClock) -> None:
+    def __init__(
+        self,
+        dataset: Dataset,
+        faults: FaultController,
+        clock: SimClock,
+        webhooks: WebhookSender | None = None,
+    ) -> None:
         self.dataset, self.faults, self.clock = dataset, faults, clock
+        self.webhooks = webhooks
 
     def _clock_body(self) -> dict[str, object]:
         return {"now": iso_z(self.clock.timestamp()), "offset": self.clock.offset}
@@ -30,6 +43,8 @@ class ControlApi:
     def handle(self, req: Request) -> Response:
         """Serve one control request."""
         route = (req.method, req.path.rstrip("/"))
+        if self.webhooks is not None and route[1].split("/")[:2] == ["", "webhooks"]:
+            return handle_webhooks(self.webhooks, req, route[1].removeprefix("/webhooks"))
         if route == ("GET", "/health"):
             return json_response(
                 200,
