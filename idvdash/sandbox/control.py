@@ -17,7 +17,7 @@
 from .clock import SimClock, iso_z
 from .data import Dataset
 from .faults import FaultController
-from .web import Request, Response, json_response
+from .web import Request, Response, json_object, json_response
 from .webhooks import WebhookSender
 from .webhooks.control import handle_webhooks
 
@@ -90,12 +90,9 @@ class ControlApi:
         return json_response(201, {"faults": [f.as_dict() for f in armed]})
 
     def _move_clock(self, req: Request) -> Response:
-        try:
-            payload = req.json()
-        except (ValueError, UnicodeDecodeError):
-            return json_response(400, {"error": "body must be JSON"})
-        if not isinstance(payload, dict):
-            return json_response(400, {"error": "body must be a JSON object"})
+        payload = json_object(req)
+        if isinstance(payload, Response):
+            return payload
         if payload.get("reset"):
             self.clock.reset()
         elif isinstance(payload.get("advance"), int | float) and payload["advance"] >= 0:

@@ -21,7 +21,7 @@ from idvdash.sandbox.credentials import SANDBOX_CREDENTIALS, SANDBOX_WEBHOOK_SEC
 from idvdash.sandbox.server import SandboxServer
 from idvdash.sandbox.webhooks.changes import HORIZON
 
-from .conftest import EQUALS_HEADERS, IDENFY_AUTH, STORA_HEADERS, shape_matches
+from .conftest import EQUALS_HEADERS, IDENFY_AUTH, STORA_HEADERS, shape_matches, stora_walk
 
 # idenfy-equals.md § 1.5 (keys from the IdentificationWebhook schema); `data` is checked
 # against /api/v2/data and `fileUrls` holds whichever files were captured.
@@ -222,20 +222,6 @@ def equals_rows(http, hooked, **params) -> list[dict]:
         headers=EQUALS_HEADERS,
         timeout=5,
     ).json()["rows"]
-
-
-def stora_walk(http, hooked, **params) -> list[dict]:
-    rows, page = [], 1
-    while page:
-        body = http.get(
-            hooked.base_urls["stora"] + "/2025-09/identity_verifications",
-            params={"limit": 100, **params, "page": page},
-            headers=STORA_HEADERS,
-            timeout=5,
-        ).json()
-        rows += body["identity_verifications"]
-        page = body["meta"]["pagination"]["next"]
-    return rows
 
 
 def swan_query(http, hooked, query: str) -> dict:

@@ -15,18 +15,8 @@
   `retry_scale`, `max_attempts`, `timeout`, `limit`, `retry_delays` (`{kind: [seconds]}`)
 """
 
-from ..web import Request, Response, json_response
+from ..web import Request, Response, json_object, json_response
 from .sender import WebhookSender
-
-
-def _body(req: Request) -> dict | Response:
-    try:
-        payload = req.json()
-    except (ValueError, UnicodeDecodeError):
-        return json_response(400, {"error": "body must be JSON"})
-    if not isinstance(payload, dict):
-        return json_response(400, {"error": "body must be a JSON object"})
-    return payload
 
 
 def handle_webhooks(sender: WebhookSender, req: Request, path: str) -> Response:
@@ -53,7 +43,7 @@ def handle_webhooks(sender: WebhookSender, req: Request, path: str) -> Response:
         return json_response(200, sender.settings())
     if req.method != "POST" or path not in ("", "/send", "/settings"):
         return json_response(404, {"error": f"no control endpoint {req.method} {req.path}"})
-    body = _body(req)
+    body = json_object(req)
     if isinstance(body, Response):
         return body
     try:
