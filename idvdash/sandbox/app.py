@@ -16,6 +16,7 @@ from .stora import StoraApi
 from .swan import SwanApi
 from .tokens import TokenStore
 from .web import Request, Response, json_response, text_response
+from .webhooks import WebhookSender
 
 GATEWAY_PAGE = (
     "<html>\r\n<head><title>{code} {phrase}</title></head>\r\n<body>\r\n"
@@ -50,6 +51,7 @@ class SandboxApp:
         clock: SimClock,
         tokens: TokenStore,
         stopping: threading.Event | None = None,
+        webhooks: WebhookSender | None = None,
     ) -> None:
         self.dataset, self.faults, self.clock, self.tokens = dataset, faults, clock, tokens
         self.stopping = stopping or threading.Event()
@@ -59,7 +61,7 @@ class SandboxApp:
             SwanApi(dataset.swan, tokens),
             StoraApi(dataset.stora, tokens),
         ]
-        self.control = ControlApi(dataset, faults, clock)
+        self.control = ControlApi(dataset, faults, clock, webhooks)
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         """Serve one WSGI request."""

@@ -2,6 +2,7 @@
 
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 DEFAULT_ANCHOR = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
@@ -17,6 +18,15 @@ class SimClock:
         self._lock = threading.Lock()
         self._offset = 0.0
         self._started = time.monotonic()
+        self._listeners: list[Callable[[], None]] = []
+
+    def subscribe(self, listener: Callable[[], None]) -> None:
+        """Call `listener()` after every `advance` and `reset` (e.g. to send webhooks)."""
+        self._listeners.append(listener)
+
+    def _changed(self) -> None:
+        for listener in list(self._listeners):
+            listener()
 
     def timestamp(self) -> int:
         """Return simulated now as whole Unix seconds."""
@@ -41,6 +51,7 @@ class SimClock:
             raise ValueError("the simulated clock only moves forward")
         with self._lock:
             self._offset += seconds
+        self._changed()
         return self.now()
 
     def reset(self) -> datetime:
@@ -48,6 +59,7 @@ class SimClock:
         with self._lock:
             self._offset = 0.0
             self._started = time.monotonic()
+        self._changed()
         return self.now()
 
 

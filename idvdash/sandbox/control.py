@@ -8,12 +8,18 @@
 - `GET /_control/clock` → `{"now", "offset"}`
 - `POST /_control/clock` with `{"advance": seconds}` or `{"reset": true}` → the new time
 - `POST /_control/reset` → disarm every fault and reset the clock
+- `/_control/webhooks`, `/_control/webhooks/send`, `/_control/webhooks/deliveries`,
+  `/_control/webhooks/settings`: point each provider's webhooks at a URL, send an event
+  now, read the delivery log, tune retries (see `webhooks/control.py`); webhook faults
+  are armed through `/_control/faults` with endpoint `webhook`
 """
 
 from .clock import SimClock, iso_z
 from .data import Dataset
 from .faults import FaultController
-from .web import Request, Response, json_response
+from .web import Request, Response, json_object, json_response
+from .webhooks import WebhookSender
+from .webhooks.control import handle_webhooks
 
 
 class ControlApi:
@@ -21,8 +27,15 @@ class ControlApi:
 
     prefix = "/_control"
 
-    def __init__(self, dataset: Dataset, faults: FaultController, clock: SimClock) -> None:
+    def __init__(
+        self,
+        dataset: Dataset,
+        faults: FaultController,
+        clock: SimClock,
+        webhooks: WebhookSender | None = None,
+    ) -> None:
         self.dataset, self.faults, self.clock = dataset, faults, clock
+        self.webhooks = webhooks
 
     def _clock_body(self) -> dict[str, object]:
         return {"now": iso_z(self.clock.timestamp()), "offset": self.clock.offset}
@@ -30,6 +43,8 @@ class ControlApi:
     def handle(self, req: Request) -> Response:
         """Serve one control request."""
         route = (req.method, req.path.rstrip("/"))
+        if self.webhooks is not None and route[1].split("/")[:2] == ["", "webhooks"]:
+            return handle_webhooks(self.webhooks, req, route[1].removeprefix("/webhooks"))
         if route == ("GET", "/health"):
             return json_response(
                 200,
@@ -75,12 +90,9 @@ class ControlApi:
         return json_response(201, {"faults": [f.as_dict() for f in armed]})
 
     def _move_clock(self, req: Request) -> Response:
-        try:
-            payload = req.json()
-        except (ValueError, UnicodeDecodeError):
-            return json_response(400, {"error": "body must be JSON"})
-        if not isinstance(payload, dict):
-            return json_response(400, {"error": "body must be a JSON object"})
+        payload = json_object(req)
+        if isinstance(payload, Response):
+            return payload
         if payload.get("reset"):
             self.clock.reset()
         elif isinstance(payload.get("advance"), int | float) and payload["advance"] >= 0:

@@ -11,7 +11,9 @@ records deleted do not come back, so once it fires it stays in effect until clea
 (`times` does not apply), and it never hides another fault armed for the same request.
 
 Endpoints: idenfy `list`, `status`, `full-status`, `data`, `files`; equals `list`;
-swan `token`, `graphql`; stora `token`, `list`, `detail`.
+swan `token`, `graphql`; stora `token`, `list`, `detail`; and `webhook` for each
+provider: the events the sandbox sends (see `webhooks/`), where only the webhook
+faults below apply, one per event, taken when the event is queued.
 
 | fault            | effect                                                           | parameters |
 |------------------|------------------------------------------------------------------|------------|
@@ -39,6 +41,13 @@ swan `token`, `graphql`; stora `token`, `list`, `detail`.
 |                  | `next` = this page, Swan `endCursor` = the cursor asked with,    | |
 |                  | Stora ignores `page` and keeps `next` set); use `skip=1` so the  | |
 |                  | first page is normal. Equals pages by offset: no cursor to loop  | |
+| `bad_signature`  | `webhook` only: the event is signed with a wrong key (Swan: a     | — |
+|                  | wrong `x-swan-secret`), on every attempt                         | |
+| `duplicate`      | `webhook` only: the same event (same body and id) is delivered   | — |
+|                  | twice                                                            | |
+| `out_of_order`   | `webhook` only: the event is held back until the next event for  | `delay` seconds it is |
+|                  | the same record has been tried, then delivered                   | held at most (2.0) |
+| `delay`          | `webhook` only: the event waits before its first attempt         | `delay` seconds (2.0) |
 | `shrink`         | list pages only: records vanish between two page requests of one | `vanish` how many (10), |
 |                  | walk, as when they are deleted or archived while a client pages  | `at` where they sit in  |
 |                  | (see `shrink.py`). iDenfy, Equals, Stora: later pages move up,   | the unfiltered default  |
@@ -58,6 +67,7 @@ ENDPOINTS = {
     "swan": ("token", "graphql"),
     "stora": ("token", "list", "detail"),
 }
+WEBHOOK = "webhook"
 FAULT_ALIASES = {"error": "server_error"}
 ENDPOINT_ALIASES = {("swan", "list"): "graphql"}
 FAULTS = (
@@ -73,7 +83,13 @@ FAULTS = (
     "graphql_errors",
     "loop_cursor",
     "shrink",
+    "bad_signature",
+    "duplicate",
+    "out_of_order",
+    "delay",
 )
+# Faults of the events the sandbox sends, never of the requests it answers.
+WEBHOOK_FAULTS = {"bad_signature", "duplicate", "out_of_order", "delay"}
 # Faults that change a response body rather than replace it: the provider applies them.
 CONTENT_FAULTS = {
     "truncated_page",
@@ -132,11 +148,16 @@ class FaultController:
         endpoint = ENDPOINT_ALIASES.get((provider, endpoint), endpoint)
         if provider != "*" and provider not in PROVIDERS:
             raise ValueError(f"unknown provider {provider!r}; choose from {PROVIDERS}")
-        known = {e for names in ENDPOINTS.values() for e in names}
-        if endpoint != "*" and endpoint not in (ENDPOINTS.get(provider) or known):
+        known = {e for names in ENDPOINTS.values() for e in names} | {WEBHOOK}
+        own = ENDPOINTS.get(provider)
+        if endpoint != "*" and endpoint not in ((*own, WEBHOOK) if own else known):
             raise ValueError(f"unknown endpoint {endpoint!r} for {provider}")
         if fault not in FAULTS:
             raise ValueError(f"unknown fault {fault!r}; choose from {FAULTS}")
+        if fault in WEBHOOK_FAULTS:
+            endpoint = WEBHOOK
+        elif endpoint == WEBHOOK:
+            raise ValueError(f"{fault!r} is not a webhook fault; choose from {WEBHOOK_FAULTS}")
         if times is not None and (not isinstance(times, int) or times < 0):
             raise ValueError("times must be a non-negative integer or None")
         allowed = {
@@ -200,7 +221,9 @@ class FaultController:
         """
         with self._lock:
             for armed in self._faults:
-                if armed.fault == "shrink":
+                if armed.fault == "shrink" or (armed.fault in WEBHOOK_FAULTS) != (
+                    endpoint == WEBHOOK
+                ):
                     continue
                 if armed.fault in CONTENT_FAULTS and armed.fault not in content:
                     continue

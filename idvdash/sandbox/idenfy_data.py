@@ -191,8 +191,8 @@ class IdenfyCatalog(Catalog):
             "mismatchTags": list(state["mismatch"]),
         }
 
-    def _times(self, i: int) -> dict[str, int | None]:
-        steps = self.history(i)
+    def _times(self, i: int, now: int | None = None) -> dict[str, int | None]:
+        steps = self.history(i, now)
         phases = {s["phase"]: t for t, s in steps}
         finish = phases.get("auto")
         start = finish - 60 - digest(self.seed, "start", i) % 240 if finish else None
@@ -302,9 +302,9 @@ class IdenfyCatalog(Catalog):
         issued = self.created(i) - (200 + digest(self.seed, "issued", i) % 3000) * 86400
         return day(issued), day(issued + 10 * 365 * 86400)
 
-    def data_body(self, i: int) -> dict[str, object]:
-        """Return the `/api/v2/data` body; every field is null when nothing was captured."""
-        state, _ = self.state(i)
+    def data_body(self, i: int, now: int | None = None) -> dict[str, object]:
+        """Return the `/api/v2/data` body (as at `now`); all null when nothing was captured."""
+        state, _ = self.state(i, now)
         p = self.person(i)
         captured = state["phase"] != "created" and state["status"] not in GONE
         captured = captured and state["status"] not in ("EXPIRED",)
@@ -359,8 +359,8 @@ class IdenfyCatalog(Catalog):
         return [self.scan_ref(j) for j in earlier] or [self.scan_ref(max(0, i - 1))]
 
     def files_body(self, i: int, now: int) -> dict[str, str | None]:
-        """Return `/api/v2/files`: one-hour links, null where nothing was captured."""
-        state, _ = self.state(i)
+        """Return `/api/v2/files` as at `now`: one-hour links, null where nothing was captured."""
+        state, _ = self.state(i, now)
         captured = state["phase"] not in ("created", "expired") and state["status"] not in GONE
         folder = digest(self.seed, "files", i)
         body: dict[str, str | None] = {}

@@ -15,6 +15,7 @@ from .clock import DEFAULT_ANCHOR, SimClock
 from .data import Dataset
 from .faults import FaultController
 from .tokens import TokenStore
+from .webhooks import WebhookSender
 
 
 class _Handler(ServerHandler):
@@ -84,7 +85,11 @@ class SandboxServer:
         self.faults = FaultController()
         self.tokens = TokenStore(self.clock)
         self._stopping = threading.Event()
-        self.app = SandboxApp(self.dataset, self.faults, self.clock, self.tokens, self._stopping)
+        # Outgoing webhooks: `server.webhooks.target(kind, url, secret)` (see `webhooks/`).
+        self.webhooks = WebhookSender(self.dataset, self.clock, self.faults)
+        self.app = SandboxApp(
+            self.dataset, self.faults, self.clock, self.tokens, self._stopping, self.webhooks
+        )
         self._httpd = _ThreadingServer((host, port), _RequestHandler)
         self._httpd.set_app(self.app)
         self.port: int = self._httpd.server_address[1]
@@ -111,7 +116,8 @@ class SandboxServer:
         return {"swan": f"{self.url}/swan/oauth2/token", "stora": f"{self.url}/stora/oauth2/token"}
 
     def start(self) -> "SandboxServer":
-        """Serve in a background daemon thread; return self."""
+        """Serve (and send webhooks) in background daemon threads; return self."""
+        self.webhooks.start()
         if self._thread is None:
             self._thread = threading.Thread(
                 target=self._httpd.serve_forever,
@@ -123,15 +129,17 @@ class SandboxServer:
         return self
 
     def serve_forever(self) -> None:
-        """Serve in the calling thread until interrupted."""
+        """Serve in the calling thread until interrupted (webhooks go from a daemon thread)."""
+        self.webhooks.start()
         try:
             self._httpd.serve_forever(poll_interval=0.2)
         finally:
             self.stop()
 
     def stop(self) -> None:
-        """Stop serving and close the listening socket."""
+        """Stop sending webhooks and serving, and close the listening socket."""
         self._stopping.set()
+        self.webhooks.stop()
         if self._thread is not None:
             self._httpd.shutdown()
             self._thread.join(timeout=5)

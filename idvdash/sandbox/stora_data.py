@@ -93,9 +93,11 @@ class StoraCatalog(Catalog):
         steps.append((gap, {"status": cls, "error_code": code}))
         return steps
 
-    def verification(self, i: int, *, expand_contact: bool = False) -> dict[str, object]:
-        """Return the identity verification object (keys in the order the docs show)."""
-        state, updated = self.state(i)
+    def verification(
+        self, i: int, *, expand_contact: bool = False, now: int | None = None
+    ) -> dict[str, object]:
+        """Return the identity verification object as at `now` (keys in the docs' order)."""
+        state, updated = self.state(i, now)
         contact = self.contact(i) if expand_contact else {"id": self.contact_id(i)}
         return {
             "id": self.idver_id(i),

@@ -108,6 +108,17 @@ def json_response(
     return Response(status, body, [("Content-Type", "application/json"), *(headers or [])])
 
 
+def json_object(req: Request) -> dict | Response:
+    """Return the request body's JSON object, or the 400 response to send instead."""
+    try:
+        payload = req.json()
+    except (ValueError, UnicodeDecodeError):
+        return json_response(400, {"error": "body must be JSON"})
+    if not isinstance(payload, dict):
+        return json_response(400, {"error": "body must be a JSON object"})
+    return payload
+
+
 def text_response(status: int, text: str, content_type: str = "text/plain") -> Response:
     """Return a plain-text (or HTML) response."""
     return Response(status, text.encode(), [("Content-Type", f"{content_type}; charset=utf-8")])

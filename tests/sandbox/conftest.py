@@ -35,6 +35,21 @@ def swan_headers(sandbox: SandboxServer, http: requests.Session) -> dict[str, st
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
+def stora_walk(http: requests.Session, server: SandboxServer, **params: object) -> list[dict]:
+    """Return every Stora identity verification, walking the pages (100 a page)."""
+    rows, page = [], 1
+    while page:
+        body = http.get(
+            server.base_urls["stora"] + "/2025-09/identity_verifications",
+            params={"limit": 100, **params, "page": page},
+            headers=STORA_HEADERS,
+            timeout=5,
+        ).json()
+        rows += body["identity_verifications"]
+        page = body["meta"]["pagination"]["next"]
+    return rows
+
+
 def shape_matches(actual: object, expected: object, path: str = "$") -> list[str]:
     """Compare two JSON values structurally; return the differences (empty if none)."""
     if isinstance(expected, dict):

@@ -19,34 +19,20 @@ from idvdash.sandbox.vocab import (
     SWAN_STATUSES,
 )
 
-from .conftest import IDENFY_AUTH, STORA_HEADERS
-
-
-def stora_rows(http, sandbox, **params):
-    rows, page = [], 1
-    while page:
-        body = http.get(
-            sandbox.base_urls["stora"] + "/2025-09/identity_verifications",
-            params={"limit": 100, "page": page, **params},
-            headers=STORA_HEADERS,
-            timeout=5,
-        ).json()
-        rows += body["identity_verifications"]
-        page = body["meta"]["pagination"]["next"]
-    return rows
+from .conftest import IDENFY_AUTH, STORA_HEADERS, stora_walk
 
 
 def test_advancing_the_clock_adds_rows_and_changes_statuses(sandbox, http, sandbox_faults):
-    before = {r["id"]: r for r in stora_rows(http, sandbox)}
+    before = {r["id"]: r for r in stora_walk(http, sandbox)}
     mark = max(r["updated_at"] for r in before.values())
     response = http.post(sandbox.url + "/_control/clock", json={"advance": 2 * 86400}, timeout=5)
     assert response.json()["now"] == "2026-11-03T12:00:00Z"
-    after = {r["id"]: r for r in stora_rows(http, sandbox)}
+    after = {r["id"]: r for r in stora_walk(http, sandbox)}
     assert len(after) == len(before) + 2 * 86400 // ARRIVAL
     changed = [i for i in before if before[i]["status"] != after[i]["status"]]
     assert changed
     assert all(after[i]["updated_at"] > before[i]["updated_at"] for i in changed)
-    increment = stora_rows(
+    increment = stora_walk(
         http, sandbox, updated_after=mark, sort_by="updated_at", sort_direction="ASC"
     )
     fresh = {r["id"] for r in increment}
@@ -54,7 +40,7 @@ def test_advancing_the_clock_adds_rows_and_changes_statuses(sandbox, http, sandb
     assert set(after) - set(before) <= fresh
     assert [r["updated_at"] for r in increment] == sorted(r["updated_at"] for r in increment)
     http.post(sandbox.url + "/_control/clock", json={"reset": True}, timeout=5)
-    assert {r["id"]: r for r in stora_rows(http, sandbox)} == before
+    assert {r["id"]: r for r in stora_walk(http, sandbox)} == before
 
 
 def test_late_changes_reach_old_idenfy_rows(sandbox, http, sandbox_faults):

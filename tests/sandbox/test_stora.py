@@ -5,26 +5,12 @@ import pytest
 from idvdash.sandbox.credentials import SANDBOX_CREDENTIALS
 from idvdash.sandbox.vocab import STORA_SCOPES
 
-from .conftest import STORA_HEADERS, shape_matches
+from .conftest import STORA_HEADERS, shape_matches, stora_walk
 from .seed_examples import STORA_LIST
 
 
 def url(sandbox, suffix: str = "") -> str:
     return sandbox.base_urls["stora"] + "/2025-09/identity_verifications" + suffix
-
-
-def walk(http, sandbox, **params) -> list[dict]:
-    rows, page = [], 1
-    while page:
-        body = http.get(
-            url(sandbox),
-            params={"limit": 100, **params, "page": page},
-            headers=STORA_HEADERS,
-            timeout=5,
-        ).json()
-        rows += body["identity_verifications"]
-        page = body["meta"]["pagination"]["next"]
-    return rows
 
 
 def token(http, sandbox, **overrides) -> object:
@@ -56,7 +42,7 @@ def test_list_has_the_seed_shape(sandbox, http):
 
 
 def test_walk_to_next_null_returns_each_id_once_in_default_order(sandbox, http):
-    rows = walk(http, sandbox)
+    rows = stora_walk(http, sandbox)
     ids = [r["id"] for r in rows]
     assert len(ids) == len(set(ids)) == sandbox.dataset.size
     created = [r["created_at"] for r in rows]
@@ -67,40 +53,40 @@ def test_walk_to_next_null_returns_each_id_once_in_default_order(sandbox, http):
 
 
 def test_sort_by_updated_at_ascending(sandbox, http):
-    rows = walk(http, sandbox, sort_by="updated_at", sort_direction="ASC")
+    rows = stora_walk(http, sandbox, sort_by="updated_at", sort_direction="ASC")
     assert len(rows) == sandbox.dataset.size
     updated = [r["updated_at"] for r in rows]
     assert updated == sorted(updated)
 
 
 def test_status_and_contact_filters_accept_every_array_form(sandbox, http):
-    everything = walk(http, sandbox)
+    everything = stora_walk(http, sandbox)
     wanted = {"failed", "cancelled"}
     expected = [r for r in everything if r["status"] in wanted]
-    assert walk(http, sandbox, status="failed,cancelled") == expected
-    assert walk(http, sandbox, **{"status[]": ["failed", "cancelled"]}) == expected
-    assert walk(http, sandbox, status=["failed", "cancelled"]) == expected
+    assert stora_walk(http, sandbox, status="failed,cancelled") == expected
+    assert stora_walk(http, sandbox, **{"status[]": ["failed", "cancelled"]}) == expected
+    assert stora_walk(http, sandbox, status=["failed", "cancelled"]) == expected
     contact = everything[0]["contact"]["id"]
     mine = [r for r in everything if r["contact"]["id"] == contact]
     assert len(mine) >= 2
-    assert walk(http, sandbox, contact_id=contact) == mine
+    assert stora_walk(http, sandbox, contact_id=contact) == mine
 
 
 def test_date_bounds_are_inclusive_after_and_exclusive_before(sandbox, http):
-    everything = walk(http, sandbox)
+    everything = stora_walk(http, sandbox)
     pivot = everything[50]["created_at"]
-    after = walk(http, sandbox, created_after=pivot)
-    before = walk(http, sandbox, created_before=pivot)
+    after = stora_walk(http, sandbox, created_after=pivot)
+    before = stora_walk(http, sandbox, created_before=pivot)
     assert [r for r in everything if r["created_at"] >= pivot] == after
     assert [r for r in everything if r["created_at"] < pivot] == before
     assert everything[50] in after
     assert everything[50] not in before
     upivot = sorted(r["updated_at"] for r in everything)[120]
-    updated = walk(http, sandbox, updated_after=upivot, sort_by="updated_at")
+    updated = stora_walk(http, sandbox, updated_after=upivot, sort_by="updated_at")
     assert sorted(r["id"] for r in updated) == sorted(
         r["id"] for r in everything if r["updated_at"] >= upivot
     )
-    assert len(walk(http, sandbox, updated_before=upivot)) == sum(
+    assert len(stora_walk(http, sandbox, updated_before=upivot)) == sum(
         r["updated_at"] < upivot for r in everything
     )
 

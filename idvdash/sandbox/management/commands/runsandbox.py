@@ -7,7 +7,11 @@ from datetime import UTC, datetime
 from django.core.management.base import BaseCommand, CommandError
 
 from idvdash.sandbox.clock import DEFAULT_ANCHOR
-from idvdash.sandbox.credentials import SANDBOX_CREDENTIALS, SANDBOX_STORA_ACCESS_TOKEN
+from idvdash.sandbox.credentials import (
+    SANDBOX_CREDENTIALS,
+    SANDBOX_STORA_ACCESS_TOKEN,
+    SANDBOX_WEBHOOK_SECRETS,
+)
 from idvdash.sandbox.server import SandboxServer
 
 
@@ -38,6 +42,28 @@ class Command(BaseCommand):
             metavar="PROVIDER:ENDPOINT:FAULT[:TIMES]",
             help="arm a fault at start (repeatable; no TIMES = forever)",
         )
+        parser.add_argument(
+            "--webhook",
+            action="append",
+            default=[],
+            metavar="KIND=URL",
+            help="send KIND's webhook events to URL (repeatable), signed with the kind's "
+            "sandbox webhook secret unless --webhook-secret names another",
+        )
+        parser.add_argument(
+            "--webhook-secret",
+            action="append",
+            default=[],
+            metavar="KIND=SECRET",
+            help="the secret for KIND's webhooks (repeatable)",
+        )
+        parser.add_argument(
+            "--webhook-retry-scale",
+            type=float,
+            default=60.0,
+            help="divide the providers' documented retry delays by this (default 60: "
+            "seconds instead of minutes)",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         """Serve until interrupted."""
@@ -66,6 +92,14 @@ class Command(BaseCommand):
         except ValueError as exc:
             server.stop()
             raise CommandError(f"--fault: {exc}") from exc
+        try:
+            secrets = dict(_pairs(options["webhook_secret"], "KIND=SECRET"))
+            server.webhooks.configure(retry_scale=float(options["webhook_retry_scale"]))
+            for kind, url in _pairs(options["webhook"], "KIND=URL"):
+                server.webhooks.target(kind, url, secrets.get(kind))
+        except ValueError as exc:
+            server.stop()
+            raise CommandError(f"--webhook: {exc}") from exc
         self._announce(server)
         try:
             server.serve_forever()
@@ -85,7 +119,15 @@ class Command(BaseCommand):
                 write(f"          token_url {token}")
             write(f"          credentials {json.dumps(SANDBOX_CREDENTIALS[kind])}")
         write(f"  stora long-lived access token: {SANDBOX_STORA_ACCESS_TOKEN}")
-        write(f"  control: {server.url}/_control/health, /_control/faults, /_control/clock")
+        write(
+            f"  control: {server.url}/_control/health, /_control/faults, /_control/clock, "
+            "/_control/webhooks"
+        )
+        for target in server.webhooks.targets():
+            kind = str(target["kind"])
+            secret = SANDBOX_WEBHOOK_SECRETS[kind]
+            shown = secret if str(target["secret"]).endswith(secret[-4:]) else target["secret"]
+            write(f"  webhooks: {kind} -> {target['url']}  secret {shown}")
         for armed in server.faults.active():
             write(
                 f"  fault armed: {armed.provider}:{armed.endpoint}:{armed.fault} "
@@ -93,3 +135,14 @@ class Command(BaseCommand):
             )
         write("Quit with CONTROL-C.")
         self.stdout.flush()
+
+
+def _pairs(specs: object, form: str) -> list[tuple[str, str]]:
+    """Split `KIND=VALUE` options."""
+    pairs = []
+    for spec in specs:  # type: ignore[attr-defined]
+        kind, sep, value = str(spec).partition("=")
+        if not sep or not kind or not value:
+            raise ValueError(f"expected {form}, got {spec!r}")
+        pairs.append((kind, value))
+    return pairs
