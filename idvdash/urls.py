@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from idvdash.core import views as core_views
+from idvdash.verifications.views.webhooks import webhook_receive
 
 urlpatterns = [
     path("", core_views.overview, name="overview"),
@@ -16,6 +17,8 @@ urlpatterns = [
     path("verifications/", include("idvdash.verifications.urls")),
     path("sync/", include("idvdash.verifications.sync_urls")),
     path("admin/", admin.site.urls),
+    # The one URL without sign-in or CSRF: providers authenticate by signature.
+    path("webhooks/<str:account>/", webhook_receive, name="webhook"),
 ]
 
 handler500 = "idvdash.core.errors.server_error"

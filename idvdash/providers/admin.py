@@ -3,6 +3,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
 
 from .errors import ProviderError
 from .forms import ProviderAccountAdminForm, credential_keys
@@ -37,8 +39,33 @@ class ProviderAccountAdmin(admin.ModelAdmin):
                     "description": "Stored values are never shown. Fill a field to replace it.",
                 },
             ),
+            ("Webhooks", {"fields": [], "description": self._webhook_help(request, obj)}),
             ("Record", {"fields": ["created_at", "updated_at"]}),
         ]
+
+    def _webhook_help(self, request: HttpRequest, obj: ProviderAccount | None) -> str:
+        """Where the provider must send this account's webhooks, and whether they can be checked."""
+        if obj is None:
+            return "Save the account to see the address its provider's webhooks go to."
+        known = PROVIDERS.get(obj.kind)
+        if known is None or known.webhooks is None:
+            return "This provider sends no webhooks idvdash can receive."
+        credential = known.webhooks.CREDENTIAL
+        url = request.build_absolute_uri(reverse("webhook", args=[obj.name]))
+        secret_set = credential in obj.credential_keys_set()
+        state = (
+            "is set: deliveries are checked with it and accepted."
+            if secret_set
+            else "is not set: every delivery is refused (403) until it is."
+        )
+        return format_html(
+            "Paste this address into {provider}'s webhook settings: <code>{url}</code>"
+            "<br>The webhook secret ({credential}) {state}",
+            provider=known.label,
+            url=url,
+            credential=credential,
+            state=state,
+        )
 
     def add_view(
         self, request: HttpRequest, form_url: str = "", extra_context: dict | None = None

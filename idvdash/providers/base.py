@@ -34,6 +34,9 @@ class VerificationRecord:
     created_at: datetime
     updated_at: datetime | None
     payload: dict[str, Any]
+    # False where created_at stands in for a time the provider did not give (iDenfy's
+    # list): the mirror then keeps the creation time it already has.
+    times_given: bool = True
 
 
 @dataclass(frozen=True, slots=True)

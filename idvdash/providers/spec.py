@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-from .base import LiveRead, ProviderClient
+from .base import LiveRead, ProviderClient, VerificationRecord
 from .codes import Vocabulary
+from .webhooks import Notice
 
 
 @dataclass(frozen=True)
@@ -47,8 +48,24 @@ class Credentials:
         return problems
 
 
+class WebhookReader(Protocol):
+    """A provider package's `webhooks` module (see `providers/webhooks.py`)."""
+
+    CREDENTIAL: str  # the credential key that holds the webhook secret
+
+    def verify(self, headers: Mapping[str, str], body: bytes, secret: str, now: float) -> None: ...
+
+    def read(self, headers: Mapping[str, str], body: bytes) -> Notice: ...
+
+    def learn(self, client: Any, notice: Notice) -> list[VerificationRecord]: ...
+
+
 def _nothing(_: object) -> dict[str, Any]:
     return {}
+
+
+def _never(stored: Mapping[str, Any], record: VerificationRecord) -> bool:
+    return False
 
 
 @dataclass(frozen=True)
@@ -63,6 +80,9 @@ class Provider:
       `facts`); `reason_categories(raw)`: which list each reason code came from.
     - `live_context`: for each live read the client offers, how its answer is shown.
     - `times_from_detail(detail)`: the provider's own times found in a full record.
+    - `webhooks`: how its webhook deliveries are verified, read and learned from.
+    - `superseded(stored, record)`: whether a pushed record must not replace the stored
+      row (`outcome`, `raw`) even though its time is not older.
     """
 
     kind: str
@@ -77,6 +97,8 @@ class Provider:
     reason_categories: Callable[[object], dict[str, str]] = _nothing
     live_context: Mapping[LiveRead, Callable[[Any], dict[str, Any]]] = field(default_factory=dict)
     times_from_detail: Callable[[object], dict[str, Any]] = _nothing
+    webhooks: WebhookReader | None = None
+    superseded: Callable[[Mapping[str, Any], VerificationRecord], bool] = _never
 
     @property
     def live_reads(self) -> frozenset[LiveRead]:

@@ -7,12 +7,12 @@ reviewer detail page.
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
-from . import audit, queries
-from .models import AccessEvent, SyncRun, Verification
+from . import audit, queries, webhooks
+from .models import AccessEvent, SyncRun, Verification, WebhookEvent
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -91,3 +91,34 @@ class AccessEventAdmin(ReadOnlyAdmin):
     date_hierarchy = "at"
     ordering = ["-at", "-id"]
     raw_id_fields = ["verification", "user"]
+
+
+@admin.register(WebhookEvent)
+class WebhookEventAdmin(ReadOnlyAdmin):
+    list_display = [
+        "received_at",
+        "account",
+        "event_type",
+        "reference",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "error",
+    ]
+    list_filter = ["state", "account", "event_type"]
+    list_select_related = ["account"]
+    search_fields = ["=key", "=reference"]
+    ordering = ["-received_at", "-id"]
+    exclude = ["changed"]
+    actions = ["process_again"]
+
+    @admin.action(description="Process again now")
+    def process_again(self, request: HttpRequest, queryset: QuerySet[WebhookEvent]) -> None:
+        states = [
+            webhooks.process(event_id=pk, force=True)
+            for pk in queryset.values_list("pk", flat=True)
+        ]
+        done = states.count(WebhookEvent.State.PROCESSED)
+        failed = states.count(WebhookEvent.State.FAILED)
+        level = messages.ERROR if failed else messages.SUCCESS
+        self.message_user(request, f"{done} processed, {failed} failed again.", level)

@@ -5,7 +5,7 @@ from idvdash.providers.models import ProviderAccount
 from idvdash.providers.outcomes import Outcome
 from idvdash.providers.registry import ProviderKind
 
-__all__ = ["AccessEvent", "Outcome", "SyncRun", "Verification"]
+__all__ = ["AccessEvent", "Outcome", "SyncRun", "Verification", "WebhookEvent"]
 
 
 class Verification(models.Model):
@@ -161,3 +161,49 @@ class AccessEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+class WebhookEvent(models.Model):
+    """One webhook delivery, stored before it is answered and processed after.
+
+    Holds what the provider's notice says in the mirror's own terms (ids, statuses,
+    codes, times: `facts`), never the delivery's body: names and document data that
+    a provider pushes are not kept. Unique per account and provider key, so a repeated
+    delivery is recognised and changes nothing.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        PROCESSED = "processed", "Processed"
+        FAILED = "failed", "Failed"
+
+    account = models.ForeignKey(
+        ProviderAccount, on_delete=models.PROTECT, related_name="webhook_events"
+    )
+    key = models.CharField(max_length=255, help_text="The provider's idempotency key.")
+    event_type = models.CharField(max_length=64)
+    # The record the event is about (for Swan: the user), in the provider's own id.
+    reference = models.CharField(max_length=255, blank=True)
+    occurred_at = models.DateTimeField(null=True, blank=True)
+    facts = models.JSONField(default=dict, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # When a worker may (next) take the event; a claimed event holds it for a lease.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    changed = models.ManyToManyField(Verification, related_name="webhook_events", blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "key"], name="webhookevent_unique_key"),
+        ]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="webhook_due"),
+            models.Index(fields=["account", "-received_at"], name="webhook_account_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.event_type} {self.received_at:%Y-%m-%d %H:%M}"

@@ -62,9 +62,9 @@ SHRANK = "The list of {account} shrank while it was read ({how}); rows that move
 SHRANK_COUNT = "{before:,} rows, then {after:,}"
 SHRANK_PAGE = "a page it had announced no longer exists"
 
-# Fields a sync overwrites on an existing row. The creation time, first_seen_at
-# and the detail snapshot are never touched (iDenfy lists no times: its creation
-# time is when we first saw the row); subject_ref is kept when the provider omits it.
+# Fields a write overwrites on an existing row; first_seen_at and the detail snapshot
+# are never touched, and subject_ref is kept when the provider omits it. The creation
+# time is overwritten only by a record whose times the provider gave (see write_rows).
 UPDATE_FIELDS = [
     "provider",
     "subject_ref",
@@ -242,8 +242,12 @@ def upsert_page(
     page: Page,
     now: datetime,
     enrich: Callable = lambda record: record,
+    written: list[str] | None = None,
 ) -> dict[str, int]:
-    """Write one page of records to the mirror; return created/updated/unchanged counts."""
+    """Write one page of records to the mirror; return created/updated/unchanged counts.
+
+    The external ids of the rows created or changed are appended to `written`.
+    """
     records = {record.external_id: record for record in page.records if record.external_id}
     known = {
         row[0]: row[1:]
@@ -251,7 +255,7 @@ def upsert_page(
             account=account, external_id__in=list(records)
         ).values_list("external_id", "pk", "fingerprint", "subject_ref", "decisive_outcome")
     }
-    to_write: list[dict[str, Any]] = []
+    to_write: dict[bool, list[dict[str, Any]]] = {True: [], False: []}
     unchanged: list[int] = []
     created = 0
     for external_id, record in records.items():
@@ -274,13 +278,17 @@ def upsert_page(
             decisive = fields["outcome"]
         fields["decisive_outcome"] = decisive
         created += pk is None
-        to_write.append(fields)
-    write_rows(account=account, rows=to_write, now=now)
+        to_write[record.times_given].append(fields)
+    for times_given, rows in to_write.items():
+        write_rows(account=account, rows=rows, now=now, times_given=times_given)
+        if written is not None:
+            written.extend(fields["external_id"] for fields in rows)
     for start in range(0, len(unchanged), WRITE_BATCH):
         Verification.objects.filter(pk__in=unchanged[start : start + WRITE_BATCH]).update(
             last_seen_at=now
         )
-    return {"created": created, "updated": len(to_write) - created, "unchanged": len(unchanged)}
+    changed = len(to_write[True]) + len(to_write[False])
+    return {"created": created, "updated": changed - created, "unchanged": len(unchanged)}
 
 
 INSERT_FIELDS = ["account", "external_id", *UPDATE_FIELDS, "provider_created_at", "first_seen_at"]
@@ -294,22 +302,41 @@ DATETIME_FIELDS = {
 }
 
 
-def write_rows(*, account: ProviderAccount, rows: list[dict[str, Any]], now: datetime) -> None:
+def write_rows(
+    *, account: ProviderAccount, rows: list[dict[str, Any]], now: datetime, times_given: bool = True
+) -> None:
     """Insert or update rows by (account, external_id) in one statement per batch.
 
     Hand-written because the ORM's bulk_create spends most of its time compiling
     values; INSERT ... ON CONFLICT DO UPDATE reads the same on SQLite and PostgreSQL.
+
+    Rows whose times the provider did not give (`times_given` False: iDenfy's list,
+    where the time of the sync stands in) keep the stored creation time, and keep the
+    stored update time too unless their status changed: a time a webhook or a live
+    read taught the mirror is not replaced by the time of a later scan.
     """
     if not rows:
         return
     ops = connection.ops
     meta = Verification._meta
+    table = ops.quote_name(meta.db_table)
     columns = [meta.get_field(name).column for name in INSERT_FIELDS]
     quoted = [ops.quote_name(column) for column in columns]
-    updates = ", ".join(
-        f"{ops.quote_name(meta.get_field(name).column)} = EXCLUDED.{ops.quote_name(meta.get_field(name).column)}"
-        for name in UPDATE_FIELDS
-    )
+
+    def column(name: str) -> str:
+        return ops.quote_name(meta.get_field(name).column)
+
+    def assignment(name: str) -> str:
+        if name == "provider_updated_at" and not times_given:
+            return (
+                f"{column(name)} = CASE WHEN {table}.{column('raw_status')} = "
+                f"EXCLUDED.{column('raw_status')} THEN {table}.{column(name)} "
+                f"ELSE EXCLUDED.{column(name)} END"
+            )
+        return f"{column(name)} = EXCLUDED.{column(name)}"
+
+    update_fields = [*UPDATE_FIELDS, "provider_created_at"] if times_given else UPDATE_FIELDS
+    updates = ", ".join(assignment(name) for name in update_fields)
     json_encoder = meta.get_field("raw").encoder
 
     def adapt(name: str, value: Any) -> Any:
@@ -334,7 +361,7 @@ def write_rows(*, account: ProviderAccount, rows: list[dict[str, Any]], now: dat
             }
             params.extend(adapt(name, values[name]) for name in INSERT_FIELDS)
         sql = (
-            f"INSERT INTO {ops.quote_name(meta.db_table)} ({', '.join(quoted)}) "  # noqa: S608
+            f"INSERT INTO {table} ({', '.join(quoted)}) "  # noqa: S608
             f"VALUES {', '.join([placeholder] * len(batch))} "
             f"ON CONFLICT ({ops.quote_name('account_id')}, {ops.quote_name('external_id')}) "
             f"DO UPDATE SET {updates}"

@@ -2,7 +2,7 @@
 
 from django.tasks import task
 
-from . import sync
+from . import sync, webhooks
 
 
 @task
@@ -12,3 +12,9 @@ def run_sync(run_id: int) -> str:
     if run is None:
         return "skipped"
     return sync.execute(run=run).state
+
+
+@task
+def process_webhook(event_id: int) -> str:
+    """Process a stored webhook event; return its state ("" if another worker had it)."""
+    return webhooks.process(event_id=event_id)

@@ -12,7 +12,12 @@ PUBLIC = {
     "login": {200},  # the sign-in page itself
     "admin:login": {200},  # the admin's sign-in page
     "healthz": {200},  # the load balancer's liveness probe: a fixed text, no data
+    # Provider webhooks: POST only (a GET is 405); a delivery proves itself by signature.
+    "webhook": {405},
 }
+# Routes a POST reaches without a CSRF token: a provider cannot hold one; its signature,
+# checked before anything is stored, stands in for it.
+CSRF_EXEMPT = {"webhook"}
 SAMPLE = {"int": "1", "str": "x", "slug": "x", "path": "x/y", "uuid": str(uuid.UUID(int=1))}
 REGEX_SAMPLES = ["providers/", "1/", "x/", "x", ""]
 

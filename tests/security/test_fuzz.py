@@ -111,7 +111,7 @@ def test_record_parsing_accepts_or_refuses_readably(kind):
             elif kind == "swan":
                 record = parser._record("user-1", row if isinstance(row, dict) else {})
             else:
-                record = parser._record(row)
+                record = parser.record(row)
         except ProviderError as err:
             refusal = str(err)
         else:

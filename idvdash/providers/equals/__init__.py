@@ -2,7 +2,7 @@
 
 from idvdash.providers.spec import Credentials, Provider
 
-from . import detail, normalise
+from . import detail, normalise, webhooks
 from .client import EqualsClient
 from .vocabulary import VOCABULARY
 
@@ -16,4 +16,5 @@ PROVIDER = Provider(
     normalise=normalise.fields,
     vocabulary=VOCABULARY,
     detail=detail.context,
+    webhooks=webhooks,
 )

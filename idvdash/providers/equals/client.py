@@ -47,7 +47,7 @@ class EqualsClient(ProviderClient):
             rows, count = body["rows"], body["count"]
             records = []
             for row in rows:
-                record = self._record(row)
+                record = self.record(row)
                 if seen.first_time(record.external_id):
                     records.append(record)
             # A short page (rows lost on the way) resumes right after its last row; a page
@@ -58,6 +58,11 @@ class EqualsClient(ProviderClient):
             yield Page(records=records, checkpoint={} if done else {"offset": offset}, total=count)
             if done:
                 return
+
+    def application_sessions(self, application_id: str) -> list[VerificationRecord]:
+        """Re-read the sessions of one application (the list, filtered: no single-session read)."""
+        rows = self._list(limit=MAX_LIMIT, offset=0, applicationId=application_id)["rows"]
+        return [self.record(row) for row in rows]
 
     def check_connection(self) -> str:
         """Return how many sessions the key can see."""
@@ -80,7 +85,7 @@ class EqualsClient(ProviderClient):
             raise self._http.error(ProviderResponseError, "sent a session list without rows/count")
         return body
 
-    def _record(self, row: object) -> VerificationRecord:
+    def record(self, row: object) -> VerificationRecord:
         if not isinstance(row, dict):
             raise self._http.error(ProviderResponseError, "listed a session that is not an object")
         session_id, application_id = row.get("id"), row.get("applicationId")

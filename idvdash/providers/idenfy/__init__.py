@@ -2,7 +2,7 @@
 
 from idvdash.providers.spec import Credentials, Provider
 
-from . import detail, normalise
+from . import detail, normalise, webhooks
 from .client import IdenfyClient
 from .vocabulary import VOCABULARY
 
@@ -21,4 +21,6 @@ PROVIDER = Provider(
     reason_categories=detail.reason_categories,
     live_context=detail.LIVE_CONTEXT,
     times_from_detail=normalise.times_from_detail,
+    webhooks=webhooks,
+    superseded=webhooks.superseded,
 )

@@ -189,6 +189,7 @@ class IdenfyClient(ProviderClient):
             created_at=seen_at,
             updated_at=None,
             payload=row,
+            times_given=False,
         )
 
 

@@ -9,6 +9,8 @@ from idvdash.providers.outcomes import DECISIVE_OUTCOMES, Outcome
 
 from .vocabulary import CLEAN_RESULTS, OUTCOMES
 
+# Webhook events that cancel the identification whatever its status says (CONTRACTS.md).
+CANCELLED_EVENTS = frozenset({"IDENTIFICATION_CANCELLED", "IDENTIFICATION_CANCELED"})
 TAG_KEYS = ("fraudTags", "suspicionReasons", "suspection_reasons", "mismatchTags")
 RESULT_KEYS = (
     "manualFace",
@@ -24,6 +26,8 @@ RESULT_KEYS = (
 
 def fields(payload: dict[str, Any], raw_status: str) -> dict[str, Any]:
     outcome = OUTCOMES.get(raw_status, Outcome.UNKNOWN)
+    if payload.get("eventType") in CANCELLED_EVENTS:
+        outcome = Outcome.CANCELLED
     # A preliminary (webhook final: false) decision is not one yet.
     if payload.get("final") is False and outcome in DECISIVE_OUTCOMES:
         outcome = Outcome.IN_REVIEW

@@ -2,7 +2,7 @@
 
 from idvdash.providers.spec import Credentials, Provider
 
-from . import detail, normalise
+from . import detail, normalise, webhooks
 from .client import StoraClient
 from .vocabulary import VOCABULARY
 
@@ -19,4 +19,5 @@ PROVIDER = Provider(
     normalise=normalise.fields,
     vocabulary=VOCABULARY,
     detail=detail.context,
+    webhooks=webhooks,
 )

@@ -138,6 +138,10 @@ class SwanClient(OAuth2ClientCredentials):
             after = cursor
             yield Page(records=records, checkpoint={"after": after})
 
+    def user_identifications(self, user_id: str) -> list[VerificationRecord]:
+        """Re-read every identification of one user (what a `User.*` webhook asks for)."""
+        return self._user_records(user_id, None)
+
     def check_connection(self) -> str:
         """Return how many users have joined the project."""
         data = self._query(COUNT_QUERY, {})
