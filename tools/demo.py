@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from idvdash.providers.models import ProviderAccount
+from idvdash.providers.registry import PROVIDERS
 from idvdash.providers.services import set_account
 
 REVIEWERS_GROUP = "Reviewers"
@@ -51,17 +52,28 @@ SANDBOX_PATHS = {
 }
 
 
+def demo_account_name(kind: str) -> str:
+    return f"{kind}-demo"
+
+
 def ensure_demo_accounts(*, sandbox_root: str) -> list[ProviderAccount]:
-    """Create or update one demo account per provider, pointing at the sandbox."""
-    from idvdash.sandbox.credentials import SANDBOX_CREDENTIALS
+    """Create or update one demo account per provider, pointing at the sandbox.
+
+    Each holds the sandbox's webhook secret too, so the sandbox's deliveries are accepted.
+    """
+    from idvdash.sandbox.credentials import SANDBOX_CREDENTIALS, SANDBOX_WEBHOOK_SECRETS
 
     root = sandbox_root.rstrip("/")
     accounts = []
     for kind, (base_path, token_path) in SANDBOX_PATHS.items():
+        webhook_credential = PROVIDERS[kind].webhooks.CREDENTIAL
         account, _ = set_account(
-            name=f"{kind}-demo",
+            name=demo_account_name(kind),
             kind=kind,
-            credentials=dict(SANDBOX_CREDENTIALS[kind]),
+            credentials={
+                **SANDBOX_CREDENTIALS[kind],
+                webhook_credential: SANDBOX_WEBHOOK_SECRETS[kind],
+            },
             base_url=root + base_path,
             token_url=root + token_path if token_path else "",
         )
