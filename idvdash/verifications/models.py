@@ -4,6 +4,8 @@ from django.db import models
 from idvdash.providers.kinds import ProviderKind
 from idvdash.providers.models import ProviderAccount
 
+from .querysets import SyncRunQuerySet, VerificationQuerySet
+
 
 class Outcome(models.TextChoices):
     """The shared vocabulary every provider status maps to (providers/CONTRACTS.md)."""
@@ -54,6 +56,8 @@ class Verification(models.Model):
     fingerprint = models.CharField(max_length=64, blank=True)
     detail = models.JSONField(null=True, blank=True)
     detail_fetched_at = models.DateTimeField(null=True, blank=True)
+
+    objects = VerificationQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -120,6 +124,8 @@ class SyncRun(models.Model):
         blank=True, help_text="What a reviewer should know about a run that succeeded."
     )
     queued_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SyncRunQuerySet.as_manager()
 
     ACTIVE_STATES = (State.QUEUED, State.RUNNING)
 

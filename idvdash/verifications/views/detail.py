@@ -10,22 +10,23 @@ from django.views.decorators.http import require_GET
 from idvdash.core.http import HtmxHttpRequest
 from idvdash.providers.kinds import ProviderKind
 
-from .. import audit, live, presenters, queries
+from .. import audit, live, presenters
 from ..models import Verification
+from ..querysets import SAME_SUBJECT_LIMIT
 from .access import refuse_without_audit, reviewer_required
 
 DETAIL_TEMPLATE = "verifications/verification_detail.html"
 
 
 def _verification_or_404(pk: int) -> Verification:
-    verification = queries.verification_for_detail(pk)
+    verification = Verification.objects.for_detail(pk)
     if verification is None:
         raise Http404("No such verification.")
     return verification
 
 
 def _idenfy_verification_or_404(pk: int) -> Verification:
-    verification = queries.verification_for_live(pk, provider=ProviderKind.IDENFY)
+    verification = Verification.objects.for_live(pk, provider=ProviderKind.IDENFY)
     if verification is None:
         raise Http404("No such iDenfy verification.")
     return verification
@@ -41,8 +42,8 @@ def verification_detail(request: HtmxHttpRequest, pk: int) -> TemplateResponse:
     context = {
         "verification": verification,
         "reasons": presenters.reasons(verification),
-        "same_subject": queries.same_subject(verification),
-        "same_subject_limit": queries.SAME_SUBJECT_LIMIT,
+        "same_subject": Verification.objects.same_subject_as(verification),
+        "same_subject_limit": SAME_SUBJECT_LIMIT,
         "timeline": presenters.timeline(verification),
         "raw_json": presenters.pretty_json(verification.raw),
     }
