@@ -1,7 +1,6 @@
 """The Sync page: each account's last run, live progress, and "Sync now" for admins."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -11,18 +10,18 @@ from django.views.decorators.vary import vary_on_headers
 from idvdash.core.http import HtmxHttpRequest
 from idvdash.providers.models import ProviderAccount
 
-from . import sync
-from .models import SyncRun
+from .. import sync
+from ..models import SyncRun
+from .access import permission_required, staff_required
 
-VIEW_PERMISSION = "verifications.view_syncrun"
+SYNC_VIEW_PERMISSION = "verifications.view_syncrun"
 QUEUED_MESSAGE = "Sync of {account} queued; progress shows below."
 
 
 @require_GET
+@permission_required(SYNC_VIEW_PERMISSION)
 @vary_on_headers("HX-Request")
 def sync_status(request: HtmxHttpRequest) -> HttpResponse:
-    if not request.user.has_perm(VIEW_PERMISSION):
-        raise PermissionDenied
     rows = SyncRun.objects.overview()
     template = "verifications/sync_status.html"
     if request.htmx and not request.htmx.history_restore_request:
@@ -39,9 +38,8 @@ def sync_status(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_POST
+@staff_required
 def sync_now(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    if not request.user.is_staff:
-        raise PermissionDenied
     account = get_object_or_404(ProviderAccount, pk=pk)
     try:
         sync.enqueue_run(account=account, trigger=f"button:{request.user.pk}")
