@@ -2,36 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django import template
 from django.forms import Form
-from django.utils import timezone
 
 from idvdash.providers.kinds import ProviderKind
 from idvdash.verifications import vocabulary
 from idvdash.verifications.models import Outcome, Verification
 
 register = template.Library()
-
-MINUTE, HOUR, DAY = 60, 3600, 86400
-
-
-@register.filter
-def age(value: datetime | None) -> str:
-    """Return how long ago `value` was, in one short unit ("3 d", "5 h", "12 min")."""
-    if not isinstance(value, datetime):
-        return ""
-    seconds = int((timezone.now() - value).total_seconds())
-    if seconds < 0:
-        return "in the future"
-    if seconds < MINUTE:
-        return "just now"
-    if seconds < HOUR:
-        return f"{seconds // MINUTE} min"
-    if seconds < DAY:
-        return f"{seconds // HOUR} h"
-    return f"{seconds // DAY} d"
 
 
 @register.filter
