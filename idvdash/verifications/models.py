@@ -51,7 +51,8 @@ class Verification(models.Model):
     # of its account means the provider no longer lists it.
     last_seen_at = models.DateTimeField()
     raw = models.JSONField(default=dict)
-    # sha256 of the normalised fields: a full scan finds unchanged rows without
+    # sha256 of the payload exactly as the provider listed it (sync.fingerprint_of,
+    # before enrichment or normalising): a full scan finds unchanged rows without
     # loading their payloads.
     fingerprint = models.CharField(max_length=64, blank=True)
     detail = models.JSONField(null=True, blank=True)
