@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from idvdash.core import views as core_views
+from idvdash.verifications.urls import sync_patterns
 from idvdash.verifications.views.webhooks import webhook_receive
 
 urlpatterns = [
@@ -15,7 +16,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("verifications/", include("idvdash.verifications.urls")),
-    path("sync/", include("idvdash.verifications.sync_urls")),
+    path("sync/", include((sync_patterns, "sync"))),
     path("admin/", admin.site.urls),
     # The one URL without sign-in or CSRF: providers authenticate by signature.
     path("webhooks/<str:account>/", webhook_receive, name="webhook"),

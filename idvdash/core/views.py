@@ -1,5 +1,4 @@
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Count
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
@@ -20,13 +19,7 @@ def healthz(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 def overview(request: HtmxHttpRequest) -> TemplateResponse:
     can_review = request.user.has_perm(VIEW_VERIFICATIONS)
-    totals = []
-    if can_review:
-        totals = list(
-            Verification.objects.values("provider", "outcome")
-            .annotate(n=Count("id"))
-            .order_by("provider", "outcome")
-        )
+    totals = Verification.objects.outcome_totals() if can_review else []
     return TemplateResponse(
         request, "core/overview.html", {"can_review": can_review, "totals": totals}
     )

@@ -11,8 +11,9 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
-from . import audit, queries, webhooks
+from . import audit, webhooks
 from .models import AccessEvent, SyncRun, Verification, WebhookEvent
+from .querysets import search_condition
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -51,7 +52,7 @@ class VerificationAdmin(ReadOnlyAdmin):
         self, request: HttpRequest, queryset: QuerySet, search_term: str
     ) -> tuple[QuerySet, bool]:
         # The reviewer list's search, which walks the indexes (admin's icontains cannot).
-        return queryset.filter(queries.search_condition(search_term)), False
+        return queryset.filter(search_condition(search_term)), False
 
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None

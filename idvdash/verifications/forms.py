@@ -10,7 +10,8 @@ from idvdash.providers.models import ProviderAccount
 from idvdash.providers.registry import ProviderKind
 
 from .models import Outcome
-from .queries import CONTAINS_MIN_LENGTH, Cursor, Filters, Match, Sort
+from .queries import Cursor, Filters, Match, Sort
+from .querysets import CONTAINS_MIN_LENGTH
 
 MAX_STALE_DAYS = 3650
 BAD_CURSOR = "That page link is not valid for this list; showing the first page instead."

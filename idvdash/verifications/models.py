@@ -5,6 +5,8 @@ from idvdash.providers.models import ProviderAccount
 from idvdash.providers.outcomes import Outcome
 from idvdash.providers.registry import ProviderKind
 
+from .querysets import SyncRunQuerySet, VerificationQuerySet
+
 __all__ = ["AccessEvent", "Outcome", "SyncRun", "Verification", "WebhookEvent"]
 
 
@@ -38,11 +40,14 @@ class Verification(models.Model):
     # of its account means the provider no longer lists it.
     last_seen_at = models.DateTimeField()
     raw = models.JSONField(default=dict)
-    # sha256 of the normalised fields: a full scan finds unchanged rows without
+    # sha256 of the payload exactly as the provider listed it (sync.fingerprint_of,
+    # before enrichment or normalising): a full scan finds unchanged rows without
     # loading their payloads.
     fingerprint = models.CharField(max_length=64, blank=True)
     detail = models.JSONField(null=True, blank=True)
     detail_fetched_at = models.DateTimeField(null=True, blank=True)
+
+    objects = VerificationQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -109,6 +114,8 @@ class SyncRun(models.Model):
         blank=True, help_text="What a reviewer should know about a run that succeeded."
     )
     queued_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SyncRunQuerySet.as_manager()
 
     ACTIVE_STATES = (State.QUEUED, State.RUNNING)
 

@@ -12,3 +12,9 @@ urlpatterns = [
     path("<int:pk>/data/", views.verification_data_hx, name="data"),
     path("<int:pk>/files/", views.verification_files_hx, name="files"),
 ]
+
+# The Sync page, included under /sync/ in the "sync" namespace (idvdash/urls.py).
+sync_patterns = [
+    path("", views.sync_status, name="status"),
+    path("<int:pk>/run/", views.sync_now, name="run"),
+]

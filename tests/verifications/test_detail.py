@@ -8,8 +8,8 @@ from django.urls import reverse
 from idvdash.providers import vocabulary
 from idvdash.providers.codes import CATEGORY_LABELS
 from idvdash.providers.outcomes import describe_outcome
-from idvdash.verifications import queries
 from idvdash.verifications.models import AccessEvent, Outcome
+from idvdash.verifications.querysets import SAME_SUBJECT_LIMIT
 from tests.providers.factories import ProviderAccountFactory
 from tests.verifications.factories import VerificationFactory
 
@@ -200,7 +200,7 @@ def test_the_query_count_does_not_depend_on_how_many_same_person_rows_exist(
 
     with django_assert_num_queries(len(one.captured_queries)):
         response, _ = detail(reviewer_client, v)
-    assert len(response.context["same_subject"]) == queries.SAME_SUBJECT_LIMIT
+    assert len(response.context["same_subject"]) == SAME_SUBJECT_LIMIT
 
 
 def test_a_missing_verification_is_404(reviewer_client):

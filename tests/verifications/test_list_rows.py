@@ -1,4 +1,4 @@
-"""The list table's rows, built in Python: every value escaped, each cell as the page shows it."""
+"""The list table's rows (the `rows` partial): every value escaped, each cell as the page shows it."""
 
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
@@ -7,11 +7,12 @@ import pytest
 import time_machine
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import truncatechars
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from idvdash.verifications.models import Outcome
-from idvdash.verifications.templatetags.verification_tags import verification_rows
+from idvdash.verifications.queries import ListPage
 from tests.providers.factories import ProviderAccountFactory
 from tests.verifications.factories import VerificationFactory
 
@@ -19,6 +20,12 @@ pytestmark = pytest.mark.django_db
 
 NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
 HOSTILE = '<script>alert("x")</script>&\'"'
+ROWS_PARTIAL = "verifications/verification_list.html#rows"
+
+
+def verification_rows(rows) -> str:
+    page = ListPage(rows=list(rows), next_cursor=None)
+    return render_to_string(ROWS_PARTIAL, {"page": page})
 
 
 class Cells(HTMLParser):

@@ -266,33 +266,6 @@ def test_count_capped_runs_one_limited_query(django_assert_num_queries):
     assert "LIMIT 4" in captured.captured_queries[0]["sql"]
 
 
-def test_same_subject_lists_other_rows_of_the_person_at_every_provider_newest_first():
-    this = make("this", subject_ref="p-1")
-    make("swan", subject_ref="p-1", days_ago=3, account=ProviderAccountFactory(kind="swan"))
-    make("stora", subject_ref="p-1", days_ago=2, account=ProviderAccountFactory(kind="stora"))
-    make("other-person", subject_ref="p-2")
-
-    assert ids(queries.same_subject(this)) == ["stora", "swan"]
-    assert len(queries.same_subject(this, limit=1)) == 1
-
-
-def test_same_subject_is_empty_without_a_subject(django_assert_num_queries):
-    this = make("anon", subject_ref="")
-    make("also-anon", subject_ref="")
-
-    with django_assert_num_queries(0):
-        assert queries.same_subject(this) == []
-
-
-def test_verification_for_detail_returns_none_for_missing_or_out_of_range_ids():
-    v = make("x")
-
-    assert queries.verification_for_detail(v.pk) == v
-    assert queries.verification_for_detail(v.pk + 1000) is None
-    assert queries.verification_for_detail(2**70) is None
-    assert queries.verification_for_detail(0) is None
-
-
 def test_filters_active_ignores_the_sort():
     assert not Filters(sort=Sort.CREATED_ASC).active
     assert Filters(suspected=False).active

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from idvdash.verifications.models import SyncRun
-from idvdash.verifications.sync_views import QUEUED_MESSAGE
+from idvdash.verifications.views.sync import QUEUED_MESSAGE
 from tests.providers.factories import CANARY, ProviderAccountFactory
 
 pytestmark = pytest.mark.django_db
@@ -92,6 +92,12 @@ def test_only_admins_may_sync_now(client, request, persona):
 
 
 def test_users_without_the_permission_cannot_see_the_sync_page(client, other_user):
+    client.force_login(other_user)
+
+    assert client.get(reverse("sync:status")).status_code == 403
+
+
+def test_people_without_the_sync_permission_get_403(client, other_user):
     client.force_login(other_user)
 
     assert client.get(reverse("sync:status")).status_code == 403

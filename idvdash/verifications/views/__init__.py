@@ -5,8 +5,11 @@ from .detail import (
     verification_live_status_hx,
 )
 from .list import verification_export, verification_list
+from .sync import sync_now, sync_status
 
 __all__ = [
+    "sync_now",
+    "sync_status",
     "verification_data_hx",
     "verification_detail",
     "verification_export",

@@ -26,20 +26,38 @@ AUDIT_FAILED_TEMPLATE = "verifications/audit_failed.html"
 View = Callable[..., HttpResponse]
 
 
-def reviewer_required(view: View) -> View:
-    """Let reviewers in and refuse other signed-in people with 403, before anything renders.
+def permission_required(permission: str) -> Callable[[View], View]:
+    """Let people with `permission` in and refuse other signed-in people with 403.
 
-    Anonymous people never get here: LoginRequiredMiddleware sends them to sign in, and
-    HtmxLoginRedirectMiddleware turns that into HX-Redirect for htmx requests.
+    The check runs before anything renders. Anonymous people never get here:
+    LoginRequiredMiddleware sends them to sign in, and HtmxLoginRedirectMiddleware turns
+    that into HX-Redirect for htmx requests. (Django's decorator of the same name would
+    send a signed-in person without the permission to the sign-in page instead.)
     """
+    return _refuse_unless(lambda request: request.user.has_perm(permission))
 
-    @wraps(view)
-    def guarded(request: HtmxHttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if not request.user.has_perm(VIEW_PERMISSION):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
 
-    return guarded
+def reviewer_required(view: View) -> View:
+    """Let reviewers in and refuse other signed-in people with 403."""
+    return permission_required(VIEW_PERMISSION)(view)
+
+
+def staff_required(view: View) -> View:
+    """Let staff (admins) in and refuse other signed-in people with 403."""
+    return _refuse_unless(lambda request: request.user.is_staff)(view)
+
+
+def _refuse_unless(allowed: Callable[[HtmxHttpRequest], bool]) -> Callable[[View], View]:
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def guarded(request: HtmxHttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+            if not allowed(request):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return guarded
+
+    return decorator
 
 
 def refuse_without_audit(view: View) -> View:

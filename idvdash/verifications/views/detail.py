@@ -8,15 +8,16 @@ from django.views.decorators.http import require_GET
 from idvdash.core.http import HtmxHttpRequest
 from idvdash.providers.base import LiveRead
 
-from .. import audit, live, presenters, queries
+from .. import audit, live, presenters
 from ..models import Verification
+from ..querysets import SAME_SUBJECT_LIMIT
 from .access import refuse_without_audit, reviewer_required
 
 DETAIL_TEMPLATE = "verifications/verification_detail.html"
 
 
 def _verification_or_404(pk: int) -> Verification:
-    verification = queries.verification_for_detail(pk)
+    verification = Verification.objects.for_detail(pk)
     if verification is None:
         raise Http404("No such verification.")
     return verification
@@ -32,8 +33,8 @@ def verification_detail(request: HtmxHttpRequest, pk: int) -> TemplateResponse:
     context = {
         "verification": verification,
         "reasons": presenters.reasons(verification),
-        "same_subject": queries.same_subject(verification),
-        "same_subject_limit": queries.SAME_SUBJECT_LIMIT,
+        "same_subject": Verification.objects.same_subject_as(verification),
+        "same_subject_limit": SAME_SUBJECT_LIMIT,
         "timeline": presenters.timeline(verification),
         "raw_json": presenters.pretty_json(verification.raw),
         "live_reads": {read.value for read in LiveRead if live.offers(verification, read)},
@@ -55,7 +56,7 @@ def _live_fragment(request: HtmxHttpRequest, pk: int, read: LiveRead) -> Templat
 
     A record whose provider offers no such read is a 404: no provider call, no audit row.
     """
-    verification = queries.verification_for_live(pk)
+    verification = Verification.objects.for_live(pk)
     if verification is None or not live.offers(verification, read):
         raise Http404("No such live read for this verification.")
     action, partial = LIVE_FRAGMENTS[read]

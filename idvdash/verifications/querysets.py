@@ -1,0 +1,331 @@
+"""The mirror's querysets: list filters, search, one record, its person, and totals.
+
+Every list ordering ends on `id`, and every filter is shaped to walk the indexes on
+Verification (`(-provider_updated_at, -id)`, `(-provider_created_at, -id)`,
+`(provider|account|outcome|suspected, -provider_updated_at, -id)`, `subject_ref`,
+`external_id`). Keyset conditions avoid row values, `a <= x AND (a < x OR id < y)`,
+so SQLite and PostgreSQL both turn the first term into an index range.
+
+Search matches the start of subject_ref / external_id (the default, on the
+`lower(column)` indexes) or, with Match.CONTAINS, any part of them of at least
+three characters (trigram indexes: pg_trgm on PostgreSQL, an FTS5 trigram table on
+SQLite).
+
+models.py builds its managers from here, so this module imports no model at load time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Self
+
+from django.db import connection
+from django.db.models import (
+    Count,
+    DateTimeField,
+    Expression,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Collate, Lower
+from django.db.models.lookups import Contains, GreaterThanOrEqual, LessThan, StartsWith
+from django.utils import timezone
+
+from idvdash.providers.models import ProviderAccount
+
+if TYPE_CHECKING:
+    from .models import Verification
+    from .queries import Cursor
+
+SAME_SUBJECT_LIMIT = 20
+MAX_PK = 2**63 - 1
+SURROGATES_START, SURROGATES_END = 0xD800, 0xDFFF
+# Substring search walks trigram indexes, which need three characters to narrow anything.
+CONTAINS_MIN_LENGTH = 3
+# What a live provider read needs: the ids, the stored snapshot and the times it may
+# correct, and the account to call.
+LIVE_COLUMNS = (
+    "id",
+    "provider",
+    "external_id",
+    "detail",
+    "detail_fetched_at",
+    "provider_created_at",
+    "provider_updated_at",
+    "account__name",
+    "account__kind",
+    "account__base_url",
+    "account__token_url",
+    "account__credentials",
+)
+# What the list and the export show: everything else (the payloads) stays on disk.
+LIST_COLUMNS = (
+    "account__name",
+    "provider",
+    "external_id",
+    "subject_ref",
+    "outcome",
+    "raw_status",
+    "suspected",
+    "reason_codes",
+    "provider_created_at",
+    "provider_updated_at",
+)
+
+
+class Match(StrEnum):
+    """How the search text is matched against subject_ref and external_id."""
+
+    PREFIX = "prefix"
+    CONTAINS = "contains"
+
+    @property
+    def label(self) -> str:
+        return "Starts with" if self is Match.PREFIX else "Contains"
+
+
+class Sort(StrEnum):
+    """List orderings: a column and a direction, always ending on id."""
+
+    UPDATED_DESC = "-updated"
+    UPDATED_ASC = "updated"
+    CREATED_DESC = "-created"
+    CREATED_ASC = "created"
+
+    @property
+    def column(self) -> str:
+        return "provider_updated_at" if self.value.endswith("updated") else "provider_created_at"
+
+    @property
+    def descending(self) -> bool:
+        return self.value.startswith("-")
+
+    @property
+    def label(self) -> str:
+        return SORT_LABELS[self]
+
+
+SORT_LABELS = {
+    Sort.UPDATED_DESC: "Recently updated",
+    Sort.UPDATED_ASC: "Least recently updated",
+    Sort.CREATED_DESC: "Newest",
+    Sort.CREATED_ASC: "Oldest",
+}
+
+
+class VerificationQuerySet(QuerySet):
+    """Small chainable filters for the reviewer list; each keeps an index usable."""
+
+    def for_list(self) -> Self:
+        """The account joined, and only the columns a list row shows (no payloads)."""
+        return self.select_related("account").only(*LIST_COLUMNS)
+
+    def for_provider(self, provider: str) -> Self:
+        return self.filter(provider=provider)
+
+    def for_account(self, account_id: int) -> Self:
+        return self.filter(account_id=account_id)
+
+    def for_subject(self, subject_ref: str) -> Self:
+        return self.filter(subject_ref=subject_ref)
+
+    def with_outcomes(self, outcomes: Sequence[str]) -> Self:
+        if len(outcomes) == 1:
+            return self.filter(outcome=outcomes[0])
+        return self.filter(outcome__in=outcomes)
+
+    def suspicious(self, flag: bool = True) -> Self:
+        return self.filter(suspected=flag)
+
+    def updated_between(
+        self, start: date | None, end: date | None, *, sort: Sort = Sort.UPDATED_DESC
+    ) -> Self:
+        """Keep rows last updated on or after `start` and on or before `end` (UTC days)."""
+        qs, updated = self, _updated_for(sort)
+        if start is not None:
+            qs = qs.filter(GreaterThanOrEqual(updated, _day_start(start)))
+        if end is not None:
+            qs = qs.filter(LessThan(updated, _day_start(end + timedelta(days=1))))
+        return qs
+
+    def stale(self, days: int, *, sort: Sort = Sort.UPDATED_DESC) -> Self:
+        """Keep rows the provider has not updated for at least `days` days."""
+        return self.filter(LessThan(_updated_for(sort), timezone.now() - timedelta(days=days)))
+
+    def matching(self, text: str, match: Match = Match.PREFIX) -> Self:
+        """Keep rows whose subject_ref or external_id starts with (or contains) `text`, any case."""
+        if not text.strip():
+            return self
+        if match is Match.CONTAINS:
+            return self.filter(contains_condition(text))
+        return self.filter(search_condition(text))
+
+    def ordered(self, sort: Sort) -> Self:
+        prefix = "-" if sort.descending else ""
+        return self.order_by(f"{prefix}{sort.column}", f"{prefix}id")
+
+    def after(self, cursor: Cursor) -> Self:
+        """Keep rows after `cursor` in its sort: `a <= x AND (a < x OR id < y)` (descending)."""
+        column = cursor.sort.column
+        if cursor.sort.descending:
+            return self.filter(
+                Q(**{f"{column}__lte": cursor.value})
+                & (Q(**{f"{column}__lt": cursor.value}) | Q(pk__lt=cursor.pk))
+            )
+        return self.filter(
+            Q(**{f"{column}__gte": cursor.value})
+            & (Q(**{f"{column}__gt": cursor.value}) | Q(pk__gt=cursor.pk))
+        )
+
+    def for_detail(self, pk: int) -> Verification | None:
+        """Return one verification with its account, or None."""
+        if not 0 < pk <= MAX_PK:
+            return None
+        return self.select_related("account").filter(pk=pk).first()
+
+    def for_live(self, pk: int) -> Verification | None:
+        """Return one verification with just what a live provider read needs, or None.
+
+        A live fragment renders only the provider's answer, so the row's list payload and
+        the other columns stay in the database.
+        """
+        if not 0 < pk <= MAX_PK:
+            return None
+        return (self.select_related("account").only(*LIVE_COLUMNS).filter(pk=pk)).first()
+
+    def same_subject_as(
+        self, verification: Verification, *, limit: int = SAME_SUBJECT_LIMIT
+    ) -> list[Verification]:
+        """Return up to `limit` other verifications of the same person, at every provider (one query)."""
+        if not verification.subject_ref:
+            return []
+        return list(
+            self.for_list()
+            .for_subject(verification.subject_ref)
+            .exclude(pk=verification.pk)
+            .ordered(Sort.UPDATED_DESC)[:limit]
+        )
+
+    def outcome_totals(self) -> list[dict[str, Any]]:
+        """Return {"provider", "outcome", "n"} for each provider and outcome (one query)."""
+        return list(
+            self.values("provider", "outcome")
+            .annotate(n=Count("id"))
+            .order_by("provider", "outcome")
+        )
+
+
+class SyncRunQuerySet(QuerySet):
+    """What the Sync page shows of each account's runs."""
+
+    def overview(self) -> list[dict[str, Any]]:
+        """Every account with its latest run and its latest successful run (two queries)."""
+        latest = self.filter(account=OuterRef("pk")).order_by("-queued_at", "-id")
+        succeeded = latest.filter(state=self.model.State.SUCCEEDED)
+        accounts = list(
+            ProviderAccount.objects.annotate(
+                latest_id=Subquery(latest.values("pk")[:1]),
+                succeeded_id=Subquery(succeeded.values("pk")[:1]),
+            )
+        )
+        runs = self.in_bulk([pk for a in accounts for pk in (a.latest_id, a.succeeded_id) if pk])
+        now = timezone.now()
+        rows = []
+        for account in accounts:
+            last_ok = runs.get(account.succeeded_id)
+            run = runs.get(account.latest_id)
+            rows.append(
+                {
+                    "account": account,
+                    "run": run,
+                    "since": now - (run.finished_at or run.started_at or run.queued_at)
+                    if run
+                    else None,
+                    "data_age": now - last_ok.finished_at
+                    if last_ok and last_ok.finished_at
+                    else None,
+                }
+            )
+        return rows
+
+
+def search_condition(text: str) -> Q:
+    """Q for rows whose subject_ref or external_id equals or starts with `text`, any case."""
+    needle = text.strip().lower()
+    if not needle:
+        return Q()
+    return _prefix_of("subject_ref", needle) | _prefix_of("external_id", needle)
+
+
+def contains_condition(text: str) -> Q:
+    """Q for rows whose subject_ref or external_id contains `text`, any case.
+
+    `text` needs CONTAINS_MIN_LENGTH characters (the form checks); shorter text is
+    matched as a prefix instead, which an index can still serve.
+    """
+    needle = text.strip().lower()
+    if len(needle) < CONTAINS_MIN_LENGTH:
+        return search_condition(needle)
+    if connection.vendor == "sqlite":
+        phrase = '"' + needle.replace('"', '""') + '"'
+        return Q(
+            pk__in=RawSQL("SELECT rowid FROM verif_search WHERE verif_search MATCH %s", [phrase])
+        )
+    return Q(Contains(Lower(F("subject_ref")), needle)) | Q(
+        Contains(Lower(F("external_id")), needle)
+    )
+
+
+class _NotIndexed(Func):
+    """SQLite's unary plus: the same value, but the planner will not drive a query by it."""
+
+    template = "+%(expressions)s"
+    output_field = DateTimeField()
+
+
+def _updated_for(sort: Sort) -> Expression:
+    """provider_updated_at to filter on, when the list is in `sort` order.
+
+    Sorted by creation time, a range on the update time must not pick the index:
+    SQLite would read the whole range and sort it in a temporary B-tree. Walking the
+    creation-time index and checking the update time per row stops after one page.
+    PostgreSQL weighs both with its statistics and needs no hint.
+    """
+    if sort.column == "provider_updated_at" or connection.vendor != "sqlite":
+        return F("provider_updated_at")
+    return _NotIndexed(F("provider_updated_at"))
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _lowered(column: str) -> Expression:
+    """LOWER(column), compared byte-wise so a prefix is one contiguous index range.
+
+    PostgreSQL compares text with the database collation, where a prefix range can
+    miss rows (punctuation is ignored at the first level); "C" compares code points,
+    like SQLite's default BINARY.
+    """
+    expression = Lower(F(column))
+    if connection.vendor == "postgresql":
+        return Collate(expression, "C")
+    return expression
+
+
+def _prefix_of(column: str, needle: str) -> Q:
+    """Q for LOWER(column) in [needle, needle with its last character incremented)."""
+    lowered = _lowered(column)
+    last = ord(needle[-1])
+    if last >= 0x10FFFF:
+        return Q(StartsWith(lowered, needle))
+    following = last + 1 if last + 1 != SURROGATES_START else SURROGATES_END + 1
+    upper = needle[:-1] + chr(following)
+    return Q(GreaterThanOrEqual(lowered, needle), LessThan(lowered, upper))
