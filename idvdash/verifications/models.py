@@ -5,7 +5,7 @@ from idvdash.providers.models import ProviderAccount
 from idvdash.providers.outcomes import Outcome
 from idvdash.providers.registry import ProviderKind
 
-from .querysets import SyncRunQuerySet, VerificationQuerySet
+from .querysets import SyncRunQuerySet, VerificationQuerySet, WebhookEventQuerySet
 
 __all__ = ["AccessEvent", "Outcome", "SyncRun", "Verification", "WebhookEvent"]
 
@@ -201,6 +201,8 @@ class WebhookEvent(models.Model):
     processed_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
     changed = models.ManyToManyField(Verification, related_name="webhook_events", blank=True)
+
+    objects = WebhookEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-received_at", "-id"]

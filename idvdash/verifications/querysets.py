@@ -226,13 +226,26 @@ class SyncRunQuerySet(QuerySet):
     """What the Sync page shows of each account's runs."""
 
     def overview(self) -> list[dict[str, Any]]:
-        """Every account with its latest run and its latest successful run (two queries)."""
+        """Every account with its latest run, its latest successful run and its webhooks.
+
+        Two queries: the accounts (with the last webhook received, how many failed and
+        the latest failure's error), and their runs.
+        """
+        from .models import WebhookEvent  # the models module imports this one
+
         latest = self.filter(account=OuterRef("pk")).order_by("-queued_at", "-id")
         succeeded = latest.filter(state=self.model.State.SUCCEEDED)
+        events = WebhookEvent.objects.filter(account=OuterRef("pk"))
+        failed = events.filter(state=WebhookEvent.State.FAILED).order_by("-received_at", "-id")
         accounts = list(
             ProviderAccount.objects.annotate(
                 latest_id=Subquery(latest.values("pk")[:1]),
                 succeeded_id=Subquery(succeeded.values("pk")[:1]),
+                webhook_last=Subquery(events.order_by("-received_at").values("received_at")[:1]),
+                webhook_failed=Subquery(
+                    failed.order_by().values("account").annotate(n=Count("pk")).values("n")
+                ),
+                webhook_error=Subquery(failed.values("error")[:1]),
             )
         )
         runs = self.in_bulk([pk for a in accounts for pk in (a.latest_id, a.succeeded_id) if pk])
@@ -251,9 +264,18 @@ class SyncRunQuerySet(QuerySet):
                     "data_age": now - last_ok.finished_at
                     if last_ok and last_ok.finished_at
                     else None,
+                    "webhook_age": now - account.webhook_last if account.webhook_last else None,
+                    "webhook_failed": account.webhook_failed or 0,
+                    "webhook_error": account.webhook_error or "",
                 }
             )
         return rows
+
+
+class WebhookEventQuerySet(QuerySet):
+    def changed(self, verification: Verification, *, limit: int) -> list:
+        """The latest `limit` events that changed a verification, newest first (one query)."""
+        return list(self.filter(changed=verification).order_by("-received_at", "-id")[:limit])
 
 
 def search_condition(text: str) -> Q:

@@ -101,3 +101,37 @@ def test_people_without_the_sync_permission_get_403(client, other_user):
     client.force_login(other_user)
 
     assert client.get(reverse("sync:status")).status_code == 403
+
+
+def test_each_account_shows_its_last_webhook_and_its_failures(
+    reviewer_client, django_assert_num_queries
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from idvdash.verifications.models import WebhookEvent
+
+    quiet = ProviderAccountFactory(name="quiet")
+    busy = ProviderAccountFactory(name="busy", kind="swan")
+    SyncRun.objects.create(account=busy, state=SyncRun.State.SUCCEEDED)
+    WebhookEvent.objects.create(account=busy, key="e1", event_type="User.Updated")
+    failing = WebhookEvent.objects.create(
+        account=busy,
+        key="e2",
+        event_type="User.Updated",
+        state=WebhookEvent.State.FAILED,
+        error="Swan account 'busy' could not be reached (x).",
+    )
+    WebhookEvent.objects.filter(pk=failing.pk).update(
+        received_at=timezone.now() - timedelta(minutes=3)
+    )
+
+    # session, user, permissions, accounts (with their webhooks), runs
+    with django_assert_num_queries(5):
+        html = reviewer_client.get(reverse("sync:status")).content.decode()
+
+    rows = {name: html.split(name, 1)[1].split("</tr>", 1)[0] for name in (quiet.name, busy.name)}
+    assert "none received" in rows["quiet"]
+    assert "last received" in rows["busy"]
+    assert "1 failed: Swan account &#x27;busy&#x27; could not be reached (x)." in rows["busy"]

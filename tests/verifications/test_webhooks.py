@@ -432,3 +432,48 @@ def test_fuzzed_headers_and_bodies_never_get_a_5xx_and_never_write_a_row(
     assert response.status_code in (400, 401)
     assert not WebhookEvent.objects.exists()
     assert not Verification.objects.exists()
+
+
+def test_the_detail_page_shows_the_events_that_changed_the_record(
+    client, reviewer_client, make_account
+):
+    account = hook_account(make_account, "idenfy", base_url="http://127.0.0.1:9")
+    body = idenfy_body("scan-timeline", "DENIED")
+    post(
+        client,
+        account,
+        body,
+        {**signed("idenfy", body), "HTTP_IDENFY_EVENT_TYPE": "IDENTIFICATION_MANUAL_FINISHED"},
+    )
+    call_command("process_webhooks", verbosity=0)
+    row = Verification.objects.get(external_id="scan-timeline")
+
+    page = reviewer_client.get(reverse("verifications:detail", args=[row.pk])).content.decode()
+
+    assert "IDENTIFICATION_MANUAL_FINISHED" in page
+    assert "No webhook has changed this record." not in page
+
+
+def test_what_a_processed_event_kept_is_cleared_with_the_snapshots_retention(client, make_account):
+    from datetime import timedelta
+    from io import StringIO
+
+    from django.utils import timezone
+
+    account = hook_account(make_account, "idenfy", base_url="http://127.0.0.1:9")
+    for scan_ref in ("scan-old", "scan-new"):
+        body = idenfy_body(scan_ref, "APPROVED")
+        post(client, account, body, signed("idenfy", body))
+    call_command("process_webhooks", verbosity=0)
+    WebhookEvent.objects.filter(reference="scan-old").update(
+        received_at=timezone.now() - timedelta(days=31)
+    )
+    out = StringIO()
+
+    call_command("purge_snapshots", "--days", "30", stdout=out)
+
+    assert "1 webhook event(s) cleared" in out.getvalue()
+    old, new = (WebhookEvent.objects.get(reference=ref) for ref in ("scan-old", "scan-new"))
+    assert old.facts == {}
+    assert old.key.startswith("scan-old")  # still recognised if delivered again
+    assert new.facts["scanRef"] == "scan-new"

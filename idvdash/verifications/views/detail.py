@@ -9,11 +9,12 @@ from idvdash.core.http import HtmxHttpRequest
 from idvdash.providers.base import LiveRead
 
 from .. import audit, live, presenters
-from ..models import Verification
+from ..models import Verification, WebhookEvent
 from ..querysets import SAME_SUBJECT_LIMIT
 from .access import refuse_without_audit, reviewer_required
 
 DETAIL_TEMPLATE = "verifications/verification_detail.html"
+WEBHOOK_EVENTS_SHOWN = 10
 
 
 def _verification_or_404(pk: int) -> Verification:
@@ -36,6 +37,8 @@ def verification_detail(request: HtmxHttpRequest, pk: int) -> TemplateResponse:
         "same_subject": Verification.objects.same_subject_as(verification),
         "same_subject_limit": SAME_SUBJECT_LIMIT,
         "timeline": presenters.timeline(verification),
+        "webhook_events": WebhookEvent.objects.changed(verification, limit=WEBHOOK_EVENTS_SHOWN),
+        "webhook_events_limit": WEBHOOK_EVENTS_SHOWN,
         "raw_json": presenters.pretty_json(verification.raw),
         "live_reads": {read.value for read in LiveRead if live.offers(verification, read)},
         **presenters.provider_context(verification),
