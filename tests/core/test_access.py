@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.security.routes import PUBLIC, ROUTES
+from tests.routes import PUBLIC, ROUTES
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
-from tests.security.routes import PRIVATE_ROUTES
+from tests.routes import PRIVATE_ROUTES
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ from django.urls import reverse
 
 from idvdash.providers.forms import ALL_CREDENTIAL_KEYS
 from idvdash.verifications.models import SyncRun
+from tests.plugins.samples import SAMPLE_ID, SAMPLES
 from tests.providers.factories import CANARY
-from tests.security.conftest import SAMPLE_ID, SAMPLES
-from tests.security.routes import body_of, routes
+from tests.routes import body_of, routes
 
 pytestmark = pytest.mark.django_db
 
