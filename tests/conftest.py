@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group
 from idvdash.providers.models import ProviderAccount
 from idvdash.sandbox.credentials import SANDBOX_CREDENTIALS
 
-pytest_plugins = ["tests.plugins.sandbox"]
+pytest_plugins = ["tests.plugins.sandbox", "tests.plugins.samples"]
 
 PASSWORD = "correct horse battery staple"
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from idvdash.providers.base import LiveRead
 from idvdash.providers.registry import PROVIDERS
 from idvdash.verifications.models import AccessEvent
-from tests.security.routes import body_of, routes
+from tests.routes import body_of, routes
 from tests.verifications.factories import VerificationFactory
 
 pytestmark = pytest.mark.django_db

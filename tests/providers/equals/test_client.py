@@ -5,8 +5,7 @@ import pytest
 from idvdash.providers.base import LiveRead, LiveReadUnsupported
 from idvdash.providers.equals.client import external_id
 from idvdash.providers.errors import ProviderAuthError, ProviderResponseError
-
-from .conftest import ids, walk
+from tests.providers.conftest import ids, walk
 
 
 def test_walks_every_row_once_with_limit_and_offset(sandbox, make_client):

@@ -1,3 +1,5 @@
+"""Sample objects for route walks: one of each object the routes show, all with SAMPLE_ID."""
+
 import pytest
 
 from idvdash.providers.models import ProviderAccount

@@ -10,8 +10,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from idvdash.core.middleware import NO_STORE
-from tests.security.conftest import SAMPLE_ID, SAMPLES
-from tests.security.routes import routes
+from tests.plugins.samples import SAMPLE_ID, SAMPLES
+from tests.routes import routes
 
 pytestmark = pytest.mark.django_db
 

@@ -30,7 +30,7 @@ def assert_nothing_inside(text: str) -> None:
 
 @pytest.fixture
 def failing_client(client, reviewer, settings):
-    settings.ROOT_URLCONF = "tests.security.error_urls"
+    settings.ROOT_URLCONF = "tests.core.error_urls"
     settings.DEBUG = False
     client.raise_request_exception = False
     client.force_login(reviewer)

@@ -6,8 +6,8 @@ from django.test import Client
 from django.urls import reverse
 
 from idvdash.verifications.models import AccessEvent, SyncRun
-from tests.security.conftest import SAMPLE_ID, SAMPLES
-from tests.security.routes import CSRF_EXEMPT, routes
+from tests.plugins.samples import SAMPLE_ID, SAMPLES
+from tests.routes import CSRF_EXEMPT, routes
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from idvdash.providers.http import build_session
 from idvdash.providers.registry import PROVIDERS, client_for
 from idvdash.verifications import sync
 from idvdash.verifications.models import SyncRun, Verification
+from tests.plugins.samples import KINDS
 from tests.plugins.sandbox import SMALL_PAGES
-from tests.security.conftest import KINDS
 
 pytestmark = pytest.mark.django_db
 

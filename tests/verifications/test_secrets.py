@@ -12,10 +12,10 @@ from idvdash.providers.registry import client_for
 from idvdash.sandbox.credentials import SANDBOX_CREDENTIALS
 from idvdash.verifications import sync
 from idvdash.verifications.models import SyncRun, Verification
+from tests.plugins.samples import KINDS, SAMPLES
 from tests.plugins.sandbox import SMALL_PAGES
 from tests.providers.factories import CANARY
-from tests.security.conftest import KINDS, SAMPLES
-from tests.security.routes import body_of, routes
+from tests.routes import body_of, routes
 
 pytestmark = pytest.mark.django_db
 

@@ -1,11 +1,14 @@
-"""R2: every route needs a sign-in; htmx requests are sent there with HX-Redirect."""
+"""Every route, present and future, needs a sign-in unless it is listed as public.
+
+R2: every route needs a sign-in; htmx requests are sent there with HX-Redirect.
+"""
 
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.urls import reverse
 
-from tests.security.routes import PRIVATE_ROUTES
+from tests.routes import PRIVATE_ROUTES, PUBLIC, ROUTES
 
 pytestmark = pytest.mark.django_db
 
@@ -15,6 +18,24 @@ HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_CURRENT_URL": f"http://testserver{CU
 
 def login_paths() -> set[str]:
     return {reverse("login"), reverse("admin:login")}
+
+
+def test_the_walk_finds_the_routes_we_know():
+    names = {name for name, _ in ROUTES}
+    assert {"overview", "login", "logout", "admin:index"} <= names
+    assert set(PUBLIC) <= names
+
+
+@pytest.mark.parametrize(("name", "url"), ROUTES)
+def test_anonymous_get_is_sent_to_a_login_page(client, name, url):
+    response = client.get(url)
+
+    if name in PUBLIC:
+        assert response.status_code in PUBLIC[name]
+    else:
+        assert response.status_code == 302, url
+        location = response.headers["Location"].split("?")[0]
+        assert location in {reverse("login"), reverse("admin:login")}, url
 
 
 @pytest.mark.parametrize(("name", "url"), PRIVATE_ROUTES)

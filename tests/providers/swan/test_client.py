@@ -8,8 +8,7 @@ from idvdash.providers.errors import (
     ProviderUnavailable,
 )
 from idvdash.verifications.normalise import to_fields
-
-from .conftest import ids, walk
+from tests.providers.conftest import ids, walk
 
 GRAPHQL = "/swan/graphql"
 TOKEN = "/swan/oauth2/token"

@@ -1,4 +1,4 @@
-"""Client tests talk to the sandbox over real HTTP; these helpers build accounts and clients."""
+"""Provider tests talk to the sandbox over real HTTP; these helpers build accounts and clients."""
 
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -40,7 +40,7 @@ class RequestLog:
 
 @pytest.fixture(autouse=True)
 def _isolated(sandbox_faults):
-    """Every client test starts with no fault armed and the simulated clock at its anchor."""
+    """Every provider test starts with no fault armed and the simulated clock at its anchor."""
     return sandbox_faults
 
 

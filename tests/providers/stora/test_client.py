@@ -3,8 +3,7 @@ import pytest
 from idvdash.core.values import parse_timestamp
 from idvdash.providers.errors import ProviderAuthError, ProviderResponseError
 from idvdash.sandbox.credentials import SANDBOX_STORA_ACCESS_TOKEN
-
-from .conftest import ids, walk
+from tests.providers.conftest import ids, walk
 
 LIST = "/2025-09/identity_verifications"
 TOKEN = "/stora/oauth2/token"

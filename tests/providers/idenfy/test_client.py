@@ -3,8 +3,7 @@ import pytest
 from idvdash.providers.base import LiveRead
 from idvdash.providers.errors import ProviderAuthError, ProviderResponseError
 from idvdash.verifications.normalise import to_fields
-
-from .conftest import ids, walk
+from tests.providers.conftest import ids, walk
 
 LIST = "/kyc/identifications/"
 
