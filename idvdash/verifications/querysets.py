@@ -72,6 +72,7 @@ LIST_COLUMNS = (
     "external_id",
     "subject_ref",
     "outcome",
+    "decisive_outcome",
     "raw_status",
     "suspected",
     "reason_codes",
