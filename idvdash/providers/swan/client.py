@@ -179,7 +179,7 @@ class SwanClient(OAuth2ClientCredentials):
         cursors: set[str] = set()
         while True:
             records += [
-                self.record(user_id, _node(edge, self._http)) for edge in connection["edges"]
+                self._record(user_id, _node(edge, self._http)) for edge in connection["edges"]
             ]
             page_info = as_dict(connection.get("pageInfo"))
             cursor = page_info.get("endCursor")
@@ -215,6 +215,10 @@ class SwanClient(OAuth2ClientCredentials):
         )
 
     def record(self, user_id: str, node: dict[str, Any]) -> VerificationRecord:
+        """One identification of a user, as the list gives it (a live answer holds these)."""
+        return self._record(user_id, node)
+
+    def _record(self, user_id: str, node: dict[str, Any]) -> VerificationRecord:
         ident_id = node.get("id")
         created_at = parse_timestamp(node.get("createdAt"))
         if not isinstance(ident_id, str) or not ident_id or created_at is None:
