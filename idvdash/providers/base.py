@@ -60,7 +60,9 @@ class Page:
 class LiveRead(StrEnum):
     """A read a reviewer triggers on one record, answered by the provider there and then."""
 
-    FULL_STATUS = "full_status"  # the record in full; stored as the row's snapshot
+    # The record in full: stored as the row's snapshot, or, where the provider says how
+    # (`Provider.live_records`), written to the mirror row through the sync's write path.
+    FULL_STATUS = "full_status"
     DOCUMENT_DATA = "data"  # what was read from the identity document; shown once
     FILE_LINKS = "files"  # short-lived photo and video links; shown once
 
@@ -146,8 +148,14 @@ class ProviderClient:
         """Complete a newly seen record the list left incomplete (default: it is complete)."""
         return record
 
-    def read_live(self, read: LiveRead, external_id: str) -> dict[str, Any]:
-        """Answer one of `live_reads` for one record, from the provider, now."""
+    def read_live(
+        self, read: LiveRead, external_id: str, *, subject_ref: str = ""
+    ) -> dict[str, Any]:
+        """Answer one of `live_reads` for one record, from the provider, now.
+
+        `subject_ref` is the record's subject as mirrored, for providers that reach a
+        record only through its subject (Swan: an identification through its user).
+        """
         raise LiveReadUnsupported(f"{self.label} offers no {read} read.")
 
     def close(self) -> None:

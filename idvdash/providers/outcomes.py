@@ -40,3 +40,21 @@ OUTCOME_MEANINGS: dict[str, str] = {
 def describe_outcome(outcome: str) -> str:
     """Return the plain-language meaning of a shared outcome."""
     return OUTCOME_MEANINGS.get(outcome, OUTCOME_MEANINGS[Outcome.UNKNOWN])
+
+
+DELETED_AT_PROVIDER = "Deleted at the provider"
+NO_DECISION = "no decision was made"
+
+
+def last_decision(outcome: str, decisive_outcome: str) -> str:
+    """Say what a deleted or archived record had been decided ("" for any other record).
+
+    "Deleted at the provider — last decision: Approved", or "— no decision was made".
+    """
+    if outcome != Outcome.DELETED:
+        return ""
+    try:
+        decision = f"last decision: {Outcome(decisive_outcome).label}"
+    except ValueError:
+        decision = NO_DECISION
+    return f"{DELETED_AT_PROVIDER} — {decision}"

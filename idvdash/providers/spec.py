@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 from .base import LiveRead, ProviderClient, VerificationRecord
@@ -60,6 +61,27 @@ class WebhookReader(Protocol):
     def learn(self, client: Any, notice: Notice) -> list[VerificationRecord]: ...
 
 
+@dataclass(frozen=True, slots=True)
+class MirroredStatus:
+    """A full status that lives in the mirror row (`Provider.live_records`), ready to render.
+
+    `facts` and `times` are read from the row; `levels` too, where the provider has them.
+    `shown_once` holds what only the live answer gives and the mirror never keeps (the
+    contact's name): empty when the provider did not answer.
+    """
+
+    facts: list[tuple[str, Any]]
+    times: list[tuple[str, datetime | None]]
+    levels: list[Any] = field(default_factory=list)
+    shown_once: list[tuple[str, Any]] = field(default_factory=list)
+
+
+# How a live answer is shown: (the row, the answer or None when the provider failed) -> context.
+LiveContext = Callable[[Any, Any], dict[str, Any]]
+# A full status re-read -> the records the sync's write path takes: (client, answer) -> records.
+LiveRecords = Callable[[Any, dict[str, Any]], list[VerificationRecord]]
+
+
 def _nothing(_: object) -> dict[str, Any]:
     return {}
 
@@ -78,7 +100,11 @@ class Provider:
     - `vocabulary`: its codes and their meanings.
     - `detail(verification)`: extra context for the detail page (`checks`, `levels`,
       `facts`); `reason_categories(raw)`: which list each reason code came from.
-    - `live_context`: for each live read the client offers, how its answer is shown.
+    - `live_context`: for each live read the client offers, how its answer is shown:
+      `(verification, answer or None) -> context`.
+    - `live_records(client, answer)`: where set, a full status is written to the mirror
+      row through the sync's write path (reduced to what a sync keeps) instead of being
+      stored as a snapshot; the row itself is then the last-known state.
     - `times_from_detail(detail)`: the provider's own times found in a full record.
     - `webhooks`: how its webhook deliveries are verified, read and learned from.
     - `superseded(stored, record)`: whether a pushed record must not replace the stored
@@ -95,7 +121,8 @@ class Provider:
     vocabulary: Vocabulary
     detail: Callable[[Any], dict[str, Any]] = _nothing
     reason_categories: Callable[[object], dict[str, str]] = _nothing
-    live_context: Mapping[LiveRead, Callable[[Any], dict[str, Any]]] = field(default_factory=dict)
+    live_context: Mapping[LiveRead, LiveContext] = field(default_factory=dict)
+    live_records: LiveRecords | None = None
     times_from_detail: Callable[[object], dict[str, Any]] = _nothing
     webhooks: WebhookReader | None = None
     superseded: Callable[[Mapping[str, Any], VerificationRecord], bool] = _never

@@ -25,6 +25,7 @@ HEADER = (
     "provider_created_at",
     "provider_updated_at",
     "url",
+    "last_decision",  # the last approved / declined / suspected outcome, kept after deletion
 )
 CHUNK_SIZE = 2000
 PK_PLACEHOLDER = 987654321
@@ -70,6 +71,7 @@ def row_values(verification: Verification, url: str) -> list[str]:
         format_timestamp(verification.provider_created_at),
         format_timestamp(verification.provider_updated_at),
         url.format(verification.pk),
+        verification.decisive_outcome,
     ]
 
 

@@ -22,6 +22,12 @@ TOO_SHORT_TO_CONTAIN = (
     "use “Starts with” for shorter text."
 )
 
+OUTCOME_HELP = (
+    "The outcome the provider reports now. A record the provider deleted or archived is "
+    "“Deleted”, and keeps its last decision visible: “Deleted at the provider — last "
+    "decision: Approved”, or “no decision was made”."
+)
+
 SUSPECTED_CHOICES = [("", "Any"), ("yes", "Suspected"), ("no", "Not suspected")]
 
 
@@ -59,7 +65,10 @@ class VerificationFilterForm(forms.Form):
         empty_label="All accounts",
     )
     outcome = forms.MultipleChoiceField(
-        required=False, choices=Outcome.choices, widget=forms.CheckboxSelectMultiple
+        required=False,
+        choices=Outcome.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=OUTCOME_HELP,
     )
     suspected = forms.ChoiceField(required=False, choices=SUSPECTED_CHOICES)
     updated_from = forms.DateField(

@@ -2,8 +2,10 @@
 
 A reviewer is waiting on these, so the HTTP budget is short (few retries, tight
 timeouts). Failures come back as a plain sentence, never as an exception. A full
-status is stored as the row's snapshot (and shown from there when the provider
-fails); every other read is shown once and never stored.
+status either updates the mirror row through the sync's write path, where the
+provider says how (`Provider.live_records`: Stora, Swan), or is stored as the row's
+snapshot (iDenfy); when the provider fails, the row as last synced, or the snapshot,
+is shown instead. Every other read is shown once and never stored.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from idvdash.providers.base import LiveRead
+from idvdash.providers.base import LiveRead, VerificationRecord
 from idvdash.providers.errors import (
     ProviderAuthError,
     ProviderError,
@@ -26,7 +28,7 @@ from idvdash.providers.http import build_session
 from idvdash.providers.registry import PROVIDERS, client_for, label
 
 from .models import Verification
-from .sync import store_detail_snapshot
+from .sync import store_detail_snapshot, write_live_records
 
 LIVE_RETRIES = 1
 LIVE_TIMEOUT = (3.0, 10.0)
@@ -70,15 +72,27 @@ def offers(verification: Verification, read: LiveRead) -> bool:
 
 
 def fetch(*, verification: Verification, read: LiveRead) -> LiveResult:
-    """Ask the provider for `read` of the row now; a full status becomes the row's snapshot."""
+    """Ask the provider for `read` of the row now; a full status updates the row.
+
+    Where the provider mirrors its full status, the fallback is the row itself, with the
+    time it was last synced; otherwise it is the stored snapshot.
+    """
+    mirrors = read is LiveRead.FULL_STATUS and _mirrors(verification)
     try:
-        data = _call(verification, read)
+        data, records = _call(verification, read, mirrors=mirrors)
     except ProviderError as err:
         failed = {"error": plain_error(err, verification.provider), "error_detail": str(err)}
+        if mirrors:
+            return LiveResult(
+                data=None, fetched_at=verification.last_synced_at, fresh=False, **failed
+            )
         if read is LiveRead.FULL_STATUS:
             stored = {"data": verification.detail, "fetched_at": verification.detail_fetched_at}
             return LiveResult(fresh=False, **stored, **failed)
         return LiveResult(data=None, fetched_at=None, fresh=False, **failed)
+    if mirrors:
+        write_live_records(verification=verification, records=records)
+        return LiveResult(data=data, fetched_at=timezone.now(), fresh=True)
     if read is LiveRead.FULL_STATUS:
         store_detail_snapshot(verification=verification, detail=data)
         return LiveResult(data=data, fetched_at=verification.detail_fetched_at, fresh=True)
@@ -86,8 +100,13 @@ def fetch(*, verification: Verification, read: LiveRead) -> LiveResult:
 
 
 def context(verification: Verification, read: LiveRead, result: LiveResult) -> dict[str, Any]:
-    """The provider's shaping of a live answer for its fragment."""
-    return PROVIDERS[verification.provider].live_context[read](result.data)
+    """The provider's shaping of a live answer (or of what was kept) for its fragment."""
+    return PROVIDERS[verification.provider].live_context[read](verification, result.data)
+
+
+def _mirrors(verification: Verification) -> bool:
+    """Tell whether the row's provider writes its full status to the mirror row."""
+    return PROVIDERS[verification.provider].live_records is not None
 
 
 def plain_error(err: ProviderError, kind: str) -> str:
@@ -99,17 +118,25 @@ def plain_error(err: ProviderError, kind: str) -> str:
     return FAILED.format(provider=provider)
 
 
-def _call(verification: Verification, read: LiveRead) -> dict[str, Any]:
+def _call(
+    verification: Verification, read: LiveRead, *, mirrors: bool
+) -> tuple[dict[str, Any], list[VerificationRecord]]:
+    """Return the provider's answer and, where it `mirrors`, the records to write."""
     account = verification.account
+    provider = PROVIDERS[account.kind]
     session = build_session(
         provider=account.kind,
         retries=LIVE_RETRIES,
         timeout=LIVE_TIMEOUT,
         max_retry_after=LIVE_MAX_RETRY_AFTER,
-        allowed_post=PROVIDERS[account.kind].client.posts_are_reads,
+        allowed_post=provider.client.posts_are_reads,
     )
     try:
         client = client_for(account, session=session)
-        return client.read_live(read, verification.external_id)
+        data = client.read_live(
+            read, verification.external_id, subject_ref=verification.subject_ref
+        )
+        records = provider.live_records(client, data) if mirrors and provider.live_records else []
+        return data, records
     finally:
         session.close()

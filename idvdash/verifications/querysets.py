@@ -49,16 +49,23 @@ MAX_PK = 2**63 - 1
 SURROGATES_START, SURROGATES_END = 0xD800, 0xDFFF
 # Substring search walks trigram indexes, which need three characters to narrow anything.
 CONTAINS_MIN_LENGTH = 3
-# What a live provider read needs: the ids, the stored snapshot and the times it may
-# correct, and the account to call.
+# What a live provider read needs: the ids (and the subject, through which Swan reaches
+# a record), the stored snapshot and the times it may correct, the mirrored fields a
+# re-read full status shows (Stora, Swan), and the account to call.
 LIVE_COLUMNS = (
     "id",
     "provider",
     "external_id",
+    "subject_ref",
     "detail",
     "detail_fetched_at",
     "provider_created_at",
     "provider_updated_at",
+    "raw_status",
+    "raw",
+    "levels",
+    "process",
+    "last_synced_at",
     "account__name",
     "account__kind",
     "account__base_url",
@@ -72,6 +79,7 @@ LIST_COLUMNS = (
     "external_id",
     "subject_ref",
     "outcome",
+    "decisive_outcome",
     "raw_status",
     "suspected",
     "reason_codes",
@@ -193,8 +201,8 @@ class VerificationQuerySet(QuerySet):
     def for_live(self, pk: int) -> Verification | None:
         """Return one verification with just what a live provider read needs, or None.
 
-        A live fragment renders only the provider's answer, so the row's list payload and
-        the other columns stay in the database.
+        A live fragment renders the provider's answer, or the few mirrored fields a re-read
+        full status shows; the other columns stay in the database.
         """
         if not 0 < pk <= MAX_PK:
             return None

@@ -39,7 +39,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from idvdash.providers.base import Page, ProviderClient
+from idvdash.providers.base import Page, ProviderClient, VerificationRecord
 from idvdash.providers.errors import ProviderError
 from idvdash.providers.models import ProviderAccount
 from idvdash.providers.outcomes import DECISIVE_OUTCOMES
@@ -433,6 +433,28 @@ def _refusal(account: ProviderAccount) -> str:
     return REFUSED.format(
         account=account.name, state=active.get_state_display().lower(), since=since
     )
+
+
+# What a live re-read may change on the row the page shows (see write_live_records).
+LIVE_REFRESHED = [*UPDATE_FIELDS, "provider_created_at"]
+
+
+def write_live_records(
+    *, verification: Verification, records: list[VerificationRecord]
+) -> Verification:
+    """Write what a live read re-read of one record to the mirror, as a sync would.
+
+    The records go through `upsert_page` (the one write path: same fingerprints, same
+    decisive outcome, same times rule); the row is then read back for the page.
+    """
+    with transaction.atomic():
+        upsert_page(
+            account=verification.account,
+            page=Page(records=records, checkpoint={}),
+            now=timezone.now(),
+        )
+    verification.refresh_from_db(fields=LIVE_REFRESHED)
+    return verification
 
 
 def store_detail_snapshot(

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 EXPORT = reverse("verifications:export")
 HEADER = (
     "provider,account,external_id,subject_ref,outcome,raw_status,suspected,reasons,"
-    "provider_created_at,provider_updated_at,url"
+    "provider_created_at,provider_updated_at,url,last_decision"
 )
 
 
@@ -66,6 +66,7 @@ def test_the_export_has_the_exact_header_and_one_line_per_row(reviewer_client):
             "provider_created_at": "2026-01-02T03:04:05Z",
             "provider_updated_at": "2026-01-03T04:05:06.789000Z",
             "url": reverse("verifications:detail", args=[v.pk]),
+            "last_decision": "",
         }
     ]
 

@@ -103,7 +103,9 @@ class IdenfyClient(ProviderClient):
         # Reference: https://documentation.idenfy.com/kyc/data-retrieval (POST /api/v2/status)
         return self._post("/api/v2/status", scan_ref)
 
-    def read_live(self, read: LiveRead, external_id: str) -> dict[str, Any]:
+    def read_live(
+        self, read: LiveRead, external_id: str, *, subject_ref: str = ""
+    ) -> dict[str, Any]:
         """Return the full status, the document data or the file links of one identification.
 
         File links expire after an hour: they are shown, never stored.

@@ -139,8 +139,8 @@ def file_links(data: object) -> list[tuple[str, str]]:
 
 
 # What each live read's answer becomes in its fragment's context.
-LIVE_CONTEXT: dict[LiveRead, Callable[[Any], dict[str, Any]]] = {
-    LiveRead.FULL_STATUS: lambda data: {"full": full_status(data)},
-    LiveRead.DOCUMENT_DATA: lambda data: {"rows": facts(data)},
-    LiveRead.FILE_LINKS: lambda data: {"links": file_links(data)},
+LIVE_CONTEXT: dict[LiveRead, Callable[[Any, Any], dict[str, Any]]] = {
+    LiveRead.FULL_STATUS: lambda _row, data: {"full": full_status(data)},
+    LiveRead.DOCUMENT_DATA: lambda _row, data: {"rows": facts(data)},
+    LiveRead.FILE_LINKS: lambda _row, data: {"links": file_links(data)},
 }

@@ -8,7 +8,13 @@ from typing import Any
 from urllib.parse import quote
 
 from idvdash.core.values import as_dict, format_timestamp, parse_timestamp
-from idvdash.providers.base import LOOPING_PAGES, OAuth2ClientCredentials, Page, VerificationRecord
+from idvdash.providers.base import (
+    LOOPING_PAGES,
+    LiveRead,
+    OAuth2ClientCredentials,
+    Page,
+    VerificationRecord,
+)
 from idvdash.providers.errors import ProviderResponseError
 from idvdash.providers.http import Answer
 
@@ -26,6 +32,7 @@ class StoraClient(OAuth2ClientCredentials):
     # Only the token request is a POST, and it only reads.
     posts_are_reads = True
     token_lifetime = 7200.0
+    live_reads = frozenset({LiveRead.FULL_STATUS})
 
     def __init__(self, *, limit: int = MAX_LIMIT, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -93,6 +100,14 @@ class StoraClient(OAuth2ClientCredentials):
         if not isinstance(detail, dict):
             raise self._http.error(ProviderResponseError, "sent no identity_verification")
         return detail
+
+    def read_live(
+        self, read: LiveRead, external_id: str, *, subject_ref: str = ""
+    ) -> dict[str, Any]:
+        """Re-read one verification, its contact expanded (the full status)."""
+        if read is not LiveRead.FULL_STATUS:
+            return super().read_live(read, external_id)
+        return self.get_verification(external_id)
 
     def check_connection(self) -> str:
         """Return how many verifications the token can see."""

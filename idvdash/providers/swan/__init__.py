@@ -18,5 +18,7 @@ PROVIDER = Provider(
     normalise=normalise.fields,
     vocabulary=VOCABULARY,
     detail=detail.context,
+    live_context=detail.LIVE_CONTEXT,
+    live_records=detail.live_records,
     webhooks=webhooks,
 )

@@ -10,12 +10,13 @@ from typing import Any
 from idvdash.core.values import as_dict, parse_timestamp
 from idvdash.providers.base import (
     LOOPING_PAGES,
+    LiveRead,
     OAuth2ClientCredentials,
     Page,
     RecentIds,
     VerificationRecord,
 )
-from idvdash.providers.errors import ProviderAuthError, ProviderResponseError
+from idvdash.providers.errors import ProviderAuthError, ProviderError, ProviderResponseError
 from idvdash.providers.http import Answer, ProviderHttp
 
 MAX_FIRST = 100
@@ -78,7 +79,8 @@ COUNT_QUERY = "query IdvdashCheck { users(first: 1) { totalCount } }"
 class SwanClient(OAuth2ClientCredentials):
     """Read Swan identifications user by user with a project access token.
 
-    Swan reaches an identification only through its user: it offers no live read of one.
+    Swan reaches an identification only through its user: its live full status is a
+    re-read of that user's identifications.
     """
 
     kind = "swan"
@@ -86,6 +88,7 @@ class SwanClient(OAuth2ClientCredentials):
     # GraphQL queries and token requests are POSTs that only read.
     posts_are_reads = True
     token_lifetime = 3600.0
+    live_reads = frozenset({LiveRead.FULL_STATUS})
 
     def __init__(
         self, *, users_per_page: int = 50, identifications_per_user: int = 20, **kwargs: Any
@@ -142,6 +145,23 @@ class SwanClient(OAuth2ClientCredentials):
         """Re-read every identification of one user (what a `User.*` webhook asks for)."""
         return self._user_records(user_id, None)
 
+    def read_live(
+        self, read: LiveRead, external_id: str, *, subject_ref: str = ""
+    ) -> dict[str, Any]:
+        """Re-read every identification of the record's user (the full status).
+
+        Answers `{"userId": ..., "identifications": [payload, ...]}`, each payload as
+        the list gives it (`record` reads it back).
+        """
+        if read is not LiveRead.FULL_STATUS:
+            return super().read_live(read, external_id)
+        if not subject_ref:
+            raise self._http.error(
+                ProviderError, f"has no user known for identification {external_id}"
+            )
+        records = self.user_identifications(subject_ref)
+        return {"userId": subject_ref, "identifications": [r.payload for r in records]}
+
     def check_connection(self) -> str:
         """Return how many users have joined the project."""
         data = self._query(COUNT_QUERY, {})
@@ -193,6 +213,10 @@ class SwanClient(OAuth2ClientCredentials):
         raise self._http.error(
             ProviderResponseError, "sent a short page although more pages follow"
         )
+
+    def record(self, user_id: str, node: dict[str, Any]) -> VerificationRecord:
+        """One identification of a user, as the list gives it (a live answer holds these)."""
+        return self._record(user_id, node)
 
     def _record(self, user_id: str, node: dict[str, Any]) -> VerificationRecord:
         ident_id = node.get("id")

@@ -1,4 +1,4 @@
-"""Swan on the detail page: the expert / QES / PVID level breakdown."""
+"""Swan on the detail page: the expert / QES / PVID level breakdown, and its live full status."""
 
 from __future__ import annotations
 
@@ -6,9 +6,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from idvdash.core.values import parse_timestamp, strings
+from idvdash.core.values import as_dict, parse_timestamp, strings
+from idvdash.providers.base import LiveRead, VerificationRecord
 from idvdash.providers.codes import Code
+from idvdash.providers.spec import MirroredStatus
 
+from .client import SwanClient
 from .vocabulary import VOCABULARY
 
 LEVEL_NAMES = (("expert", "Expert"), ("qes", "QES"), ("pvid", "PVID"))
@@ -52,3 +55,31 @@ def levels(stored: object) -> list[Level]:
             )
         )
     return rows
+
+
+def live_records(client: SwanClient, answer: dict[str, Any]) -> list[VerificationRecord]:
+    """Every identification of the user, re-read: each one as the list gives it."""
+    user_id = str(answer.get("userId") or "")
+    nodes = answer.get("identifications")
+    return [client.record(user_id, as_dict(node)) for node in nodes or []]
+
+
+def live_status(verification: Any, answer: Any) -> dict[str, Any]:
+    """The identification as mirrored after the re-read (or as last synced): status, levels."""
+    status = verification.raw_status
+    return {
+        "mirrored": MirroredStatus(
+            facts=[
+                ("Status", VOCABULARY.describe(status, "status") if status else None),
+                ("Process", verification.process or None),
+            ],
+            times=[
+                ("Created at Swan", verification.provider_created_at),
+                ("Updated at Swan", verification.provider_updated_at),
+            ],
+            levels=levels(verification.levels),
+        )
+    }
+
+
+LIVE_CONTEXT = {LiveRead.FULL_STATUS: live_status}

@@ -6,7 +6,7 @@ from django import template
 from django.forms import Form
 
 from idvdash.providers import registry, vocabulary
-from idvdash.providers.outcomes import describe_outcome
+from idvdash.providers.outcomes import describe_outcome, last_decision
 from idvdash.verifications.models import Outcome, Verification
 
 register = template.Library()
@@ -53,3 +53,9 @@ def status_meaning(verification: Verification) -> str:
         return ""
     meaning = vocabulary.explain(verification.provider, verification.raw_status, category="status")
     return meaning or ""
+
+
+@register.filter
+def deleted_decision(verification: Verification) -> str:
+    """For a deleted or archived record, its last decision in words ("" otherwise)."""
+    return last_decision(verification.outcome, verification.decisive_outcome)

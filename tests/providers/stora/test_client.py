@@ -1,6 +1,7 @@
 import pytest
 
 from idvdash.core.values import parse_timestamp
+from idvdash.providers.base import LiveRead, LiveReadUnsupported
 from idvdash.providers.errors import ProviderAuthError, ProviderResponseError
 from idvdash.sandbox.credentials import SANDBOX_STORA_ACCESS_TOKEN
 from tests.providers.conftest import ids, walk
@@ -143,3 +144,18 @@ def test_wrong_client_credentials_are_an_auth_error(make_client):
 
     assert secret not in str(caught.value)
     assert caught.value.status == 401
+
+
+def test_the_full_status_is_the_one_verification_re_read_with_its_contact(make_client):
+    client, _ = make_client("stora")
+    record = next(r for page in client.iter_pages() for r in page.records)
+
+    assert client.live_reads == frozenset({LiveRead.FULL_STATUS})
+    answer = client.read_live(LiveRead.FULL_STATUS, record.external_id)
+
+    assert answer["id"] == record.external_id
+    assert answer["contact"]["id"] == record.subject_ref
+    assert answer["contact"]["full_name"]
+    for read in set(LiveRead) - client.live_reads:
+        with pytest.raises(LiveReadUnsupported):
+            client.read_live(read, record.external_id)

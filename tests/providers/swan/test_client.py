@@ -171,12 +171,25 @@ def test_token_endpoint_failures_that_persist_keep_their_class(
         client.check_connection()
 
 
-def test_offers_no_live_read_of_one_identification(make_client):
-    # Swan reaches an identification only through its user.
+def test_offers_only_the_full_status_re_read_through_the_user(make_client):
+    # Swan reaches an identification only through its user: no document data, no files.
     client, log = make_client("swan")
 
-    assert client.live_reads == frozenset()
-    for read in LiveRead:
+    assert client.live_reads == frozenset({LiveRead.FULL_STATUS})
+    for read in set(LiveRead) - client.live_reads:
         with pytest.raises(LiveReadUnsupported):
-            client.read_live(read, "any")
+            client.read_live(read, "any", subject_ref="any-user")
     assert not log.calls
+
+
+def test_the_full_status_re_reads_every_identification_of_the_user(make_client):
+    client, _ = make_client("swan")
+    record = next(r for page in client.iter_pages() for r in page.records)
+
+    answer = client.read_live(
+        LiveRead.FULL_STATUS, record.external_id, subject_ref=record.subject_ref
+    )
+
+    assert answer["userId"] == record.subject_ref
+    ids = [client.record(answer["userId"], node).external_id for node in answer["identifications"]]
+    assert record.external_id in ids
