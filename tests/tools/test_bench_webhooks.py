@@ -5,32 +5,15 @@ lost and nothing is stored or processed twice, which holds at any size.
 """
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from . import run_bench
 
 
 def test_bench_webhooks_loses_nothing_and_processes_each_event_once(tmp_path):
     out = tmp_path / "webhooks.json"
-    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    environment.update(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'bench.sqlite3'}",
-        DJANGO_SETTINGS_MODULE="idvdash.settings",
-    )
-    command = ["manage.py", "bench", "webhooks", "--events", "200", "--senders", "4"]
+    command = ["webhooks", "--events", "200", "--senders", "4", "--json", str(out)]
 
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, *command, "--json", str(out)],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = run_bench(tmp_path, *command, timeout=300)
 
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads(out.read_text())
