@@ -98,7 +98,11 @@ def store(*, account: ProviderAccount, notice: Notice) -> WebhookEvent | None:
                 occurred_at=notice.occurred_at,
                 facts=notice.facts,
             )
-            transaction.on_commit(lambda: process_webhook.enqueue(event.pk))
+            # The queue is a table of the same database: the event and its task commit
+            # together. Queued after the commit, a receiver that died in between (or a
+            # queue write that failed) would leave an event no worker ever takes, and
+            # the provider's retry would be answered "Already received".
+            process_webhook.enqueue(event.pk)
     except IntegrityError:
         return None
     return event

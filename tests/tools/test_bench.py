@@ -1,42 +1,23 @@
 """The benchmark command runs end to end and reports every figure as a ratio."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from . import ROOT, run_bench
 
 
 def test_bench_sync_reports_each_figure_against_its_baseline(tmp_path):
     out = tmp_path / "sync.json"
-    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    environment.update(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'bench.sqlite3'}",
-        DJANGO_SETTINGS_MODULE="idvdash.settings",
-    )
-
-    result = subprocess.run(  # noqa: S603
-        [
-            sys.executable,
-            "manage.py",
-            "bench",
-            "sync",
-            "--rows",
-            "300",
-            "--kinds",
-            "equals",
-            "stora",
-            "--json",
-            str(out),
-        ],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
+    result = run_bench(
+        tmp_path,
+        "sync",
+        "--rows",
+        "300",
+        "--kinds",
+        "equals",
+        "stora",
+        "--json",
+        str(out),
         timeout=300,
-        check=False,
     )
 
     assert result.returncode == 0, result.stderr[-3000:]

@@ -6,10 +6,6 @@ counts stay constant, and /healthz (the benchmark's baseline) is what it claims.
 """
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -18,29 +14,17 @@ from django.urls import reverse
 from idvdash.verifications.models import Verification
 from tools.bench import list_bench, seed
 
-ROOT = Path(__file__).resolve().parents[2]
+from . import run_bench
+
 ROWS = 10_000
 
 
 def test_bench_list_smoke_at_ten_thousand_rows(tmp_path):
     out = tmp_path / "list.json"
-    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    environment.update(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'bench.sqlite3'}",
-        DJANGO_SETTINGS_MODULE="idvdash.settings",
-    )
-    command = ["manage.py", "bench", "list", "--rows", str(ROWS), "--reps", "2"]
+    command = ["list", "--rows", str(ROWS), "--reps", "2"]
     command += ["--load-seconds", "1", "--sync-rows", "200", "--json", str(out)]
 
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, *command],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    result = run_bench(tmp_path, *command, timeout=600)
 
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads(out.read_text())

@@ -1,1 +1,1 @@
-"""Benchmarks (`manage.py bench sync|list`): figures as ratios to baselines of the same run."""
+"""Benchmarks (`manage.py bench sync|list|webhooks`): figures as ratios to baselines of the same run."""

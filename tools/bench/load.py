@@ -81,6 +81,26 @@ def run_load(
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+BASE = Path(__file__).resolve().parents[2]
+
+
+def gunicorn_command(
+    *, port: int, workers: int | None = None, threads: int | None = None
+) -> list[str]:
+    """gunicorn as idvdash.gunicorn_conf configures it, on 127.0.0.1:`port`.
+
+    `workers` and `threads` override the configuration (threads=1: the sync worker).
+    """
+    command = [sys.executable, "-m", "gunicorn", "--config", "python:idvdash.gunicorn_conf"]
+    command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
+    if workers is not None:
+        command += ["--workers", str(workers)]
+    if threads is not None:
+        command += ["--threads", str(threads)]
+        command += ["--worker-class", "gthread" if threads > 1 else "sync"]
+    return command
+
+
 @contextmanager
 def production_server(
     *,
@@ -95,20 +115,13 @@ def production_server(
     (threads=1: gunicorn's sync worker).
     """
     root = f"http://127.0.0.1:{port}"
-    base = Path(__file__).resolve().parents[2]
     env = {**os.environ, **environment}
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    command = [sys.executable, "-m", "gunicorn", "--config", "python:idvdash.gunicorn_conf"]
-    command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
-    if workers is not None:
-        command += ["--workers", str(workers)]
-    if threads is not None:
-        command += ["--threads", str(threads)]
-        command += ["--worker-class", "gthread" if threads > 1 else "sync"]
+    command = gunicorn_command(port=port, workers=workers, threads=threads)
     # A file, not a pipe nobody reads while it serves: a full pipe would stall it.
     with tempfile.TemporaryFile(mode="w+") as errors:
         process = subprocess.Popen(  # noqa: S603
-            command, cwd=base, env=env, stdout=subprocess.DEVNULL, stderr=errors
+            command, cwd=BASE, env=env, stdout=subprocess.DEVNULL, stderr=errors
         )
         try:
             try:

@@ -1,9 +1,9 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tools.bench import list_bench, sync_bench
+from tools.bench import list_bench, sync_bench, webhook_bench
 from tools.bench.harness import isolated_database, report
 
 KINDS = ["idenfy", "equals", "swan", "stora"]
@@ -37,12 +37,22 @@ class Command(BaseCommand):
             "--plans-only", action="store_true", help="seed, check plans and query counts only"
         )
         list_parser.add_argument("--json", type=Path, default=None)
+        hooks_parser = suites.add_parser(
+            "webhooks", help="a burst of signed deliveries: receive, store, process once"
+        )
+        hooks_parser.add_argument("--events", type=int, default=10_000, help="distinct events")
+        hooks_parser.add_argument("--senders", type=int, default=8, help="concurrent senders")
+        hooks_parser.add_argument("--workers", type=int, default=2, help="db_worker processes")
+        hooks_parser.add_argument("--json", type=Path, default=None)
 
     def handle(self, *args: object, **options: object) -> None:
         # Django's DEBUG query log would cost time and memory that production never pays.
         settings.DEBUG = False
         if options["suite"] == "list":
             self.handle_list(options)
+            return
+        if options["suite"] == "webhooks":
+            self.handle_webhooks(options)
             return
         rows = options["rows"]
         with isolated_database() as vendor:
@@ -90,3 +100,26 @@ class Command(BaseCommand):
                     self.stdout.write("    " + plan["plan"].replace("\n", "\n    "))
         if not all(f.passed for f in figures):
             self.stdout.write("Some figures missed their target.")
+
+    def handle_webhooks(self, options: dict) -> None:
+        events = options["events"]
+        with isolated_database() as vendor:
+            figures, info = webhook_bench.run(
+                events=events, senders=options["senders"], workers=options["workers"]
+            )
+            out = (
+                options["json"]
+                or Path(settings.BASE_DIR) / "bench-results" / f"webhooks-{vendor}-{events}.json"
+            )
+            context = {**sync_bench.context(events), **info}
+            title = (
+                f"bench webhooks: {info['events']} events in {info['deliveries']} deliveries, "
+                f"{info['senders']} senders, {vendor}"
+            )
+            self.stdout.write(report(figures, title=title, out=out, context=context))
+        if not all(f.passed for f in figures):
+            self.stdout.write("Some figures missed their target.")
+        if lost := webhook_bench.failed(figures):
+            raise CommandError(
+                "Lost, stored twice or processed twice: " + ", ".join(f.name for f in lost)
+            )
