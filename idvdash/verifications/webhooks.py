@@ -185,9 +185,14 @@ def apply(event: WebhookEvent) -> list[int]:
         records = reader.learn(client, notice)
     finally:
         client.close()
-    fresh = _newer_than_stored(account, records)
     written: list[str] = []
     with transaction.atomic():
+        # Compare and write under one lock per account: two workers holding events for
+        # the same record must not both read the row before either writes it, or the
+        # older event could win. (SQLite's IMMEDIATE transactions serialise writers
+        # already; on PostgreSQL the account row is the lock.)
+        list(ProviderAccount.objects.select_for_update().filter(pk=account.pk).values_list("pk"))
+        fresh = _newer_than_stored(account, records)
         sync.upsert_page(
             account=account,
             page=Page(records=fresh, checkpoint={}),
