@@ -34,7 +34,7 @@ LIVE_RETRIES = 1
 LIVE_TIMEOUT = (3.0, 10.0)
 LIVE_MAX_RETRY_AFTER = 3.0
 
-UNAVAILABLE = "{provider} did not answer in time or reported a server error."
+UNAVAILABLE = "{provider} could not be reached, did not answer in time, or reported a server error."
 AUTH_FAILED = (
     "{provider} refused our credentials for this account; an administrator must check them."
 )
