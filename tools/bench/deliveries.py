@@ -112,7 +112,9 @@ def send(root: str, request: Request, *, timeout: float = 30.0) -> Answer:
             text = response.read().decode(errors="replace")[:200]
         finally:
             conn.close()
-    except OSError as err:
+    except (OSError, http.client.HTTPException) as err:
+        # A receiver that dies mid-answer (IncompleteRead, RemoteDisconnected) is a
+        # delivery not acknowledged, as a provider would count it.
         return Answer(None, type(err).__name__, time.perf_counter() - started)
     return Answer(response.status, text, time.perf_counter() - started)
 
