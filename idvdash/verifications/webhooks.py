@@ -20,12 +20,13 @@ import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from idvdash.providers.base import Page, VerificationRecord
+from idvdash.providers.base import Page, ProviderClient, VerificationRecord
 from idvdash.providers.errors import ProviderError
 from idvdash.providers.models import ProviderAccount
 from idvdash.providers.registry import PROVIDERS, client_for
@@ -55,7 +56,7 @@ GAVE_UP = " Gave up after {attempts} attempts; use 'Process again' in the admin.
 
 
 @dataclass(frozen=True, slots=True)
-class Answer:
+class Reply:
     """What the receiver answers: a status and one sentence that quotes nothing sent."""
 
     status: int
@@ -64,24 +65,24 @@ class Answer:
 
 def receive(
     *, account_name: str, headers: Mapping[str, str], body: bytes | None, now: float | None = None
-) -> Answer:
+) -> Reply:
     """Check one delivery and store it; `body` None means it was larger than MAX_BODY."""
     if body is None:
-        return Answer(413, TOO_LARGE)
+        return Reply(413, TOO_LARGE)
     account = ProviderAccount.objects.filter(name=account_name).first()
     known = PROVIDERS.get(account.kind) if account else None
     if account is None or known is None or known.webhooks is None:
-        return Answer(404, NO_ACCOUNT)
+        return Reply(404, NO_ACCOUNT)
     reader = known.webhooks
     secret = _secret(account, reader.CREDENTIAL)
     if not secret:
-        return Answer(403, UNCONFIGURED.format(credential=reader.CREDENTIAL))
+        return Reply(403, UNCONFIGURED.format(credential=reader.CREDENTIAL))
     try:
         reader.verify(headers, body, secret, time.time() if now is None else now)
         notice = reader.read(headers, body)
     except Refused as refused:
-        return Answer(refused.status, refused.reason)
-    return Answer(200, STORED if store(account=account, notice=notice) else DUPLICATE)
+        return Reply(refused.status, refused.reason)
+    return Reply(200, STORED if store(account=account, notice=notice) else DUPLICATE)
 
 
 def store(*, account: ProviderAccount, notice: Notice) -> WebhookEvent | None:
@@ -180,7 +181,7 @@ def apply(event: WebhookEvent) -> list[int]:
         occurred_at=event.occurred_at,
         facts=event.facts,
     )
-    client = client_for(account)
+    client = ClientOnDemand(account)
     try:
         records = reader.learn(client, notice)
     finally:
@@ -206,6 +207,27 @@ def apply(event: WebhookEvent) -> list[int]:
             "pk", flat=True
         )
     )
+
+
+class ClientOnDemand:
+    """The account's client, built the first time a reader calls it.
+
+    iDenfy's and most of Stora's events carry their record: learning them needs no
+    session, no credentials and no provider call, so none is made.
+    """
+
+    def __init__(self, account: ProviderAccount) -> None:
+        self._account = account
+        self._client: ProviderClient | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._client is None:
+            self._client = client_for(self._account)
+        return getattr(self._client, name)
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
 
 
 def _newer_than_stored(

@@ -477,3 +477,17 @@ def test_what_a_processed_event_kept_is_cleared_with_the_snapshots_retention(cli
     assert old.facts == {}
     assert old.key.startswith("scan-old")  # still recognised if delivered again
     assert new.facts["scanRef"] == "scan-new"
+
+
+def test_an_event_that_carries_its_record_is_learned_without_the_providers_api(
+    client, make_account
+):
+    # No API credentials at all: iDenfy's delivery is the record, so none are needed.
+    account = make_account("idenfy", credentials={"webhook_signing_key": SECRET})
+    body = idenfy_body("scan-no-api", "APPROVED")
+    post(client, account, body, signed("idenfy", body))
+
+    call_command("process_webhooks", verbosity=0)
+
+    assert WebhookEvent.objects.get().state == WebhookEvent.State.PROCESSED
+    assert Verification.objects.get(account=account).external_id == "scan-no-api"
