@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from idvdash.core.values import parse_timestamp, strings, unique
+from idvdash.core.values import parse_timestamp, strings, text, unique
 from idvdash.providers.outcomes import DECISIVE_OUTCOMES, Outcome
 
 from .vocabulary import CLEAN_RESULTS, OUTCOMES
@@ -26,7 +26,7 @@ RESULT_KEYS = (
 
 def fields(payload: dict[str, Any], raw_status: str) -> dict[str, Any]:
     outcome = OUTCOMES.get(raw_status, Outcome.UNKNOWN)
-    if payload.get("eventType") in CANCELLED_EVENTS:
+    if text(payload.get("eventType")) in CANCELLED_EVENTS:
         outcome = Outcome.CANCELLED
     # A preliminary (webhook final: false) decision is not one yet.
     if payload.get("final") is False and outcome in DECISIVE_OUTCOMES:

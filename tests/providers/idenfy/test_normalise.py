@@ -71,3 +71,17 @@ def test_idenfy_webhook_shape_and_preliminary_result():
 
     assert fields["outcome"] == Outcome.IN_REVIEW
     assert fields["reason_codes"] == ["VIRTUAL_CAMERA"]
+
+
+@pytest.mark.parametrize("event", ["IDENTIFICATION_CANCELLED", "IDENTIFICATION_CANCELED"])
+def test_a_cancelling_webhook_event_cancels_whatever_the_status_says(event):
+    fields = to_fields("idenfy", record("ACTIVE", {"eventType": event}))
+
+    assert fields["outcome"] == Outcome.CANCELLED
+
+
+@pytest.mark.parametrize("odd", [[], {}, 7, None, ["IDENTIFICATION_CANCELLED"]])
+def test_an_event_type_that_is_not_text_is_ignored(odd):
+    fields = to_fields("idenfy", record("ACTIVE", {"eventType": odd}))
+
+    assert fields["outcome"] == Outcome.PENDING
