@@ -212,7 +212,30 @@ class WebhookEvent(models.Model):
         indexes = [
             models.Index(fields=["state", "next_attempt_at"], name="webhook_due"),
             models.Index(fields=["account", "-received_at"], name="webhook_account_recent"),
+            # A drain's claim: an account's unfinished events, oldest first.
+            models.Index(
+                fields=["account", "received_at", "id"],
+                condition=~models.Q(state="processed"),
+                name="webhook_unfinished",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.account} {self.event_type} {self.received_at:%Y-%m-%d %H:%M}"
+
+
+class WebhookDrain(models.Model):
+    """An account whose stored events wait for a drain task that is queued, not started.
+
+    The receiver queues a drain only when it creates this row, so a burst of deliveries
+    queues one task, not one per event; the drain deletes the row as it starts, and a
+    delivery stored after that queues the next.
+    """
+
+    account = models.OneToOneField(
+        ProviderAccount, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    queued_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.account} queued {self.queued_at:%Y-%m-%d %H:%M:%S}"
