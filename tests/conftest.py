@@ -3,10 +3,18 @@ from django.contrib.auth.models import Group
 
 from idvdash.providers.models import ProviderAccount
 from idvdash.sandbox.credentials import SANDBOX_CREDENTIALS
+from idvdash.verifications.webhooks import forget_accounts
 
 pytest_plugins = ["tests.plugins.sandbox", "tests.plugins.samples"]
 
 PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _no_remembered_webhook_accounts():
+    """A rolled-back test's accounts are not remembered by the next (rollback signals nothing)."""
+    yield
+    forget_accounts()
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from django_tasks_db.models import DBTaskResult
 
 from idvdash.providers.models import ProviderAccount
 from idvdash.verifications import tasks, webhooks
-from idvdash.verifications.models import WebhookEvent
+from idvdash.verifications.models import WebhookDrain, WebhookEvent
 from tools.bench import deliveries
 from tools.bench.list_bench import server_environment
 from tools.bench.load import BASE, gunicorn_command
@@ -108,14 +108,15 @@ def test_a_receiver_killed_mid_burst_loses_no_acknowledged_delivery():
     assert all(answer.acknowledged for answer in retried.values())
     stored = stored_keys(account)
     assert sorted(stored) == sorted(keys)  # every key once
-    # Every stored event is queued for processing: none waits for a task that never comes.
-    queued = {
-        args_kwargs["args"][0]
+    # Every stored event waits for a queued drain: none waits for a task that never comes.
+    queued = [
+        args_kwargs["args"]
         for args_kwargs in DBTaskResult.objects.filter(
-            task_path__endswith=".process_webhook"
+            task_path__endswith=".drain_webhooks"
         ).values_list("args_kwargs", flat=True)
-    }
-    assert queued == set(WebhookEvent.objects.filter(account=account).values_list("pk", flat=True))
+    ]
+    assert queued == [[account.pk]]
+    assert WebhookDrain.objects.filter(account=account).exists()
 
 
 def test_an_event_is_stored_only_together_with_its_queued_processing(monkeypatch):
@@ -134,7 +135,7 @@ def test_an_event_is_stored_only_together_with_its_queued_processing(monkeypatch
         def enqueue(self, *args: object) -> None:
             raise DatabaseError("the queue is unavailable")
 
-    monkeypatch.setattr(tasks, "process_webhook", Unavailable())
+    monkeypatch.setattr(tasks, "drain_webhooks", Unavailable())
     with pytest.raises(DatabaseError):
         webhooks.receive(
             account_name=account.name, headers=request.headers, body=request.body.encode()

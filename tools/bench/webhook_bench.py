@@ -6,8 +6,8 @@ is in the body) from concurrent senders against gunicorn as production configure
 - receive p95 ÷ `/healthz` p95, same senders and concurrency, `/healthz` measured
   before and after the burst and pooled;
 - every acknowledged (2xx) delivery is a stored WebhookEvent, none is stored twice;
-- `manage.py db_worker` processes (the production path: each stored event queued its
-  own task) run until the queue is empty: every event processed once (one attempt,
+- `manage.py db_worker` processes (the production path: the burst queued one drain of
+  the account) run until the queue is empty: every event processed once (one attempt,
   at most one row changed), every identification mirrored at its newest event;
   their wall time ÷ a sync of the same number of iDenfy rows from the sandbox.
 """
