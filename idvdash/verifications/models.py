@@ -170,6 +170,46 @@ class AccessEvent(models.Model):
         return f"{self.user} {self.action} {self.at:%Y-%m-%d %H:%M}"
 
 
+class Scan(models.Model):
+    """One walk of an account's list at the provider, and which mirror rows it listed.
+
+    What a scan listed is kept here, as a compressed bitmap of row ids (`listing.py`),
+    not as a "last seen" stamp on every row: a re-scan in which nothing changed writes
+    no row of the mirror. A complete scan (a full list, read without it shrinking)
+    counts the rows it did not list as missing; the newest scans answer when a row was
+    last listed by the provider.
+    """
+
+    account = models.ForeignKey(ProviderAccount, on_delete=models.CASCADE, related_name="scans")
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    complete = models.BooleanField(
+        default=False, help_text="Read the provider's whole list: unlisted rows are missing."
+    )
+    rows = models.PositiveIntegerField(default=0, help_text="Mirror rows the scan listed.")
+    listed = models.BinaryField(default=b"", editable=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["account", "-finished_at"], name="scan_account_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.account} scan {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class ScanPage(models.Model):
+    """The row ids one page of an unfinished scan listed; folded into the scan at its end.
+
+    Written with the page, in the page's transaction, so a resumed scan knows what the
+    interrupted one listed.
+    """
+
+    scan = models.ForeignKey(Scan, on_delete=models.CASCADE, related_name="pages")
+    listed = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"page {self.pk} of {self.scan}"
+
+
 class WebhookEvent(models.Model):
     """One webhook delivery, stored before it is answered and processed after.
 

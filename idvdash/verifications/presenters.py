@@ -34,13 +34,15 @@ def reasons(verification: Verification) -> list[Code]:
     ]
 
 
-def timeline(verification: Verification) -> list[tuple[str, datetime | None]]:
+def timeline(
+    verification: Verification, *, last_listed: datetime | None
+) -> list[tuple[str, datetime | None]]:
     return [
         ("Created at the provider", verification.provider_created_at),
         ("Last updated at the provider", verification.provider_updated_at),
         ("First seen by idvdash", verification.first_seen_at),
         ("Last synced", verification.last_synced_at),
-        ("Last listed by the provider", verification.last_seen_at),
+        ("Last listed by the provider", last_listed),
     ]
 
 

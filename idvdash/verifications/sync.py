@@ -8,8 +8,11 @@ rows; the database allows one active (queued or running) run per account.
 The account's `sync_checkpoint` holds:
   {"next": <client checkpoint that starts the next run>,
    "scan": {"started_at": <iso>, "client": <client checkpoint after the last page>,
-            "total": <the list's length at the last page>, "shrank": <note>}}
+            "total": <the list's length at the last page>, "shrank": <note>,
+            "id": <its Scan record>, "partial": <resumed without that record>}}
 "scan" exists only while a run is unfinished; a new run that finds it resumes.
+Which rows each page listed is recorded with the page (`listing.py`), not stamped on
+the rows: a page in which nothing changed writes no row of the mirror.
 
 A complete full scan counts the rows it did not see as missing. A list read by
 position (iDenfy pages, Equals offsets) that shrinks while it is read moves rows
@@ -45,8 +48,8 @@ from idvdash.providers.models import ProviderAccount
 from idvdash.providers.outcomes import DECISIVE_OUTCOMES
 from idvdash.providers.registry import client_for
 
-from . import normalise
-from .models import SyncRun, Verification
+from . import listing, normalise
+from .models import Scan, SyncRun, Verification
 
 log = logging.getLogger(__name__)
 
@@ -170,6 +173,12 @@ def execute(*, run: SyncRun, client: ProviderClient | None = None) -> SyncRun:
     run.resumed = bool(scan)
     if not scan:
         scan = {"started_at": run.started_at.isoformat(), "client": checkpoint.get("next") or {}}
+    if not Scan.objects.filter(pk=scan.get("id"), account=account, finished_at=None).exists():
+        # A scan resumed without its record (one begun before scans were recorded, or
+        # whose record was removed) cannot say what its earlier pages listed.
+        scan["partial"] = run.resumed
+        started = datetime.fromisoformat(scan["started_at"])
+        scan["id"] = Scan.objects.create(account=account, started_at=started).pk
     run.save(update_fields=["resumed"])
     try:
         client = client or client_for(account)
@@ -207,7 +216,11 @@ def _walk(*, run: SyncRun, client: ProviderClient, checkpoint: dict, scan: dict)
         now = timezone.now()
         _track_length(scan, page, account=account)
         with transaction.atomic():
-            counts = upsert_page(account=account, page=page, now=now, enrich=client.enrich)
+            listed: list[int] = []
+            counts = upsert_page(
+                account=account, page=page, now=now, enrich=client.enrich, listed=listed
+            )
+            listing.record_page(scan["id"], listed)
             position = page.checkpoint
             scan["client"] = position
             account.sync_checkpoint = {**checkpoint, "scan": dict(scan)}
@@ -243,10 +256,13 @@ def upsert_page(
     now: datetime,
     enrich: Callable = lambda record: record,
     written: list[str] | None = None,
+    listed: list[int] | None = None,
 ) -> dict[str, int]:
     """Write one page of records to the mirror; return created/updated/unchanged counts.
 
-    The external ids of the rows created or changed are appended to `written`.
+    The external ids of the rows created or changed are appended to `written`, and the
+    ids of every row the page holds (written or unchanged) to `listed`. An unchanged
+    row is not written at all: what a scan listed is its own record (`listing.py`).
     """
     records = {record.external_id: record for record in page.records if record.external_id}
     known = {
@@ -263,8 +279,8 @@ def upsert_page(
         # The fingerprint is the payload exactly as the provider lists it (before
         # enrichment, and before any time we stand in for a missing one), so an
         # unchanged listing is recognised on every later scan.
-        listed = fingerprint_of(record.payload)
-        if pk is not None and listed == fingerprint:
+        as_listed = fingerprint_of(record.payload)
+        if pk is not None and as_listed == fingerprint:
             unchanged.append(pk)
             continue
         if pk is None and not record.subject_ref:
@@ -273,20 +289,20 @@ def upsert_page(
         fields = normalise.to_fields(account.kind, record)
         if not fields["subject_ref"] and stored_subject:
             fields["subject_ref"] = stored_subject
-        fields["fingerprint"] = listed
+        fields["fingerprint"] = as_listed
         if fields["outcome"] in DECISIVE_OUTCOMES:
             decisive = fields["outcome"]
         fields["decisive_outcome"] = decisive
         created += pk is None
         to_write[record.times_given].append(fields)
     for times_given, rows in to_write.items():
-        write_rows(account=account, rows=rows, now=now, times_given=times_given)
+        pks = write_rows(account=account, rows=rows, now=now, times_given=times_given)
         if written is not None:
             written.extend(fields["external_id"] for fields in rows)
-    for start in range(0, len(unchanged), WRITE_BATCH):
-        Verification.objects.filter(pk__in=unchanged[start : start + WRITE_BATCH]).update(
-            last_seen_at=now
-        )
+        if listed is not None:
+            listed.extend(pks)
+    if listed is not None:
+        listed.extend(unchanged)
     changed = len(to_write[True]) + len(to_write[False])
     return {"created": created, "updated": changed - created, "unchanged": len(unchanged)}
 
@@ -304,8 +320,9 @@ DATETIME_FIELDS = {
 
 def write_rows(
     *, account: ProviderAccount, rows: list[dict[str, Any]], now: datetime, times_given: bool = True
-) -> None:
-    """Insert or update rows by (account, external_id) in one statement per batch.
+) -> list[int]:
+    """Insert or update rows by (account, external_id) in one statement per batch; return
+    the ids of the rows written.
 
     Hand-written because the ORM's bulk_create spends most of its time compiling
     values; INSERT ... ON CONFLICT DO UPDATE reads the same on SQLite and PostgreSQL.
@@ -316,7 +333,7 @@ def write_rows(
     read taught the mirror is not replaced by the time of a later scan.
     """
     if not rows:
-        return
+        return []
     ops = connection.ops
     meta = Verification._meta
     table = ops.quote_name(meta.db_table)
@@ -347,6 +364,7 @@ def write_rows(
         return value
 
     placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    pks: list[int] = []
     for start in range(0, len(rows), WRITE_BATCH):
         batch = rows[start : start + WRITE_BATCH]
         params = []
@@ -364,10 +382,12 @@ def write_rows(
             f"INSERT INTO {table} ({', '.join(quoted)}) "  # noqa: S608
             f"VALUES {', '.join([placeholder] * len(batch))} "
             f"ON CONFLICT ({ops.quote_name('account_id')}, {ops.quote_name('external_id')}) "
-            f"DO UPDATE SET {updates}"
+            f"DO UPDATE SET {updates} RETURNING {ops.quote_name(meta.pk.column)}"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
+            pks.extend(pk for (pk,) in cursor.fetchall())
+    return pks
 
 
 def fingerprint_of(payload: dict[str, Any]) -> str:
@@ -383,11 +403,10 @@ def _finish(
     now = timezone.now()
     shrank = scan.get("shrank") or ""
     with transaction.atomic():
-        if not client.incremental and not shrank:
-            # A complete full scan saw every row the provider still lists.
-            run.missing = Verification.objects.filter(
-                account=account, last_seen_at__lt=datetime.fromisoformat(scan["started_at"])
-            ).count()
+        # A complete full scan saw every row the provider still lists.
+        complete = not client.incremental and not shrank and not scan.get("partial")
+        record = Scan.objects.get(pk=scan["id"])
+        run.missing = listing.finish(record, now=now, complete=complete) or 0
         account.sync_checkpoint = {"next": checkpoint}
         account.save(update_fields=["sync_checkpoint"])
         run.refresh_from_db(fields=["pages", "created", "updated", "unchanged"])

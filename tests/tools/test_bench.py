@@ -24,14 +24,20 @@ def test_bench_sync_reports_each_figure_against_its_baseline(tmp_path):
     report = json.loads(out.read_text())
     names = [figure["name"] for figure in report["figures"]]
     assert names == [
-        "equals: sync ÷ fetch+parse (300 rows)",
+        "equals: first import ÷ (fetch+parse + raw INSERT) (300 rows)",
+        "equals: unchanged re-scan ÷ fetch+parse",
+        "equals: mirror rows written by the unchanged re-scan",
         "equals: upsert rows/s ÷ raw INSERT rows/s",
-        "stora: sync ÷ fetch+parse (300 rows)",
+        "stora: first import ÷ (fetch+parse + raw INSERT) (300 rows)",
+        "stora: unchanged re-scan ÷ fetch+parse",
+        "stora: mirror rows written by the unchanged re-scan",
         "stora: upsert rows/s ÷ raw INSERT rows/s",
         "equals: peak memory 300 rows ÷ 30 rows",
     ]
     for figure in report["figures"]:
         assert figure["baseline"] > 0
         assert figure["ratio"] == figure["measured"] / figure["baseline"]
+    written = [f for f in report["figures"] if f["name"].endswith("the unchanged re-scan")]
+    assert [(f["measured"], f["passed"]) for f in written] == [(0.0, True), (0.0, True)]
     assert "bench sync: 300 rows per provider, sqlite" in result.stdout
     assert not (ROOT / "db.sqlite3-bench").exists()

@@ -15,8 +15,8 @@ import pytest
 
 from idvdash.providers.base import LOOPING_PAGES
 from idvdash.providers.registry import client_for
-from idvdash.verifications import sync
-from idvdash.verifications.models import SyncRun, Verification
+from idvdash.verifications import listing, sync
+from idvdash.verifications.models import Scan, SyncRun, Verification
 from tests.plugins.samples import KINDS
 from tests.plugins.sandbox import SMALL_PAGES
 
@@ -134,12 +134,12 @@ def listed_ids(account, kind) -> set[str]:
 
 
 def unseen_ids(account, run) -> set[str]:
-    """The rows the run did not see."""
-    return set(
-        Verification.objects.filter(account=account, last_seen_at__lt=run.started_at).values_list(
-            "external_id", flat=True
-        )
-    )
+    """The rows the run's scan did not list."""
+    scan = Scan.objects.filter(account=account).latest("finished_at")
+    assert scan.finished_at >= run.started_at
+    listed = listing.Bitmap.load(scan.listed)
+    rows = Verification.objects.filter(account=account).values_list("pk", "external_id")
+    return {external_id for pk, external_id in rows if pk not in listed}
 
 
 # Five records vanish once the first page of the re-scan has been read: the newest

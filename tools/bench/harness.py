@@ -83,3 +83,8 @@ def report(figures: list[Figure], *, title: str, out: Path, context: dict) -> st
         )
     lines.append(f"(JSON: {out})")
     return "\n".join(lines)
+
+
+def count_figure(name: str, bad: int, of: int, *, unit: str, note: str = "") -> Figure:
+    """A check, in the figures' shape: `bad` of `of` (target 0)."""
+    return Figure(name, float(bad), float(of), bad / of if of else 0.0, "0", bad == 0, unit, note)

@@ -32,7 +32,7 @@ from tools.processes import MANAGE, free_port, sandbox_process
 
 from . import deliveries, load
 from .deliveries import LIFE, STARTED, STEP_SECONDS, Answer, Request
-from .harness import Figure, ratio_figure, timed
+from .harness import Figure, count_figure, ratio_figure, timed
 from .list_bench import production_like, server_environment
 from .sync_bench import make_account
 
@@ -52,11 +52,6 @@ class Burst:
     @property
     def acknowledged_keys(self) -> set[str]:
         return {k for k, a in zip(self.keys, self.answers, strict=True) if a.acknowledged}
-
-
-def count_figure(name: str, bad: int, of: int, *, unit: str, note: str = "") -> Figure:
-    """A check, in the figures' shape: `bad` of `of` (target 0)."""
-    return Figure(name, float(bad), float(of), bad / of if of else 0.0, "0", bad == 0, unit, note)
 
 
 def send_from_own_process(root: str, requests: list[Request], senders: int) -> list[Answer]:

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 from idvdash.core.http import HtmxHttpRequest
 from idvdash.providers.base import LiveRead
 
-from .. import audit, live, presenters
+from .. import audit, listing, live, presenters
 from ..models import Verification, WebhookEvent
 from ..querysets import SAME_SUBJECT_LIMIT
 from .access import refuse_without_audit, reviewer_required
@@ -31,12 +31,14 @@ def _verification_or_404(pk: int) -> Verification:
 def verification_detail(request: HtmxHttpRequest, pk: int) -> TemplateResponse:
     verification = _verification_or_404(pk)
     audit.record(user=request.user, action=audit.Action.VIEW, verification=verification)
+    last_listed = listing.last_listed(verification)
     context = {
         "verification": verification,
         "reasons": presenters.reasons(verification),
         "same_subject": Verification.objects.same_subject_as(verification),
         "same_subject_limit": SAME_SUBJECT_LIMIT,
-        "timeline": presenters.timeline(verification),
+        "timeline": presenters.timeline(verification, last_listed=last_listed),
+        "last_listed": last_listed,
         "webhook_events": WebhookEvent.objects.changed(verification, limit=WEBHOOK_EVENTS_SHOWN),
         "webhook_events_limit": WEBHOOK_EVENTS_SHOWN,
         "raw_json": presenters.pretty_json(verification.raw),
