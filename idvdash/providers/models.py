@@ -6,6 +6,7 @@ from django.db import models
 
 from .fields import EncryptedJSONField, SealedCredentials
 from .registry import PROVIDERS, ProviderKind
+from .spec import ScanPolicy
 
 name_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$",
@@ -32,6 +33,22 @@ class ProviderAccount(models.Model):
         validators=[MinValueValidator(timedelta(minutes=1))],
         help_text="How often scheduled syncing runs for this account (HH:MM:SS).",
     )
+    recent_pages = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Between full scans, a scheduled sync reads only this many pages from the "
+        "start of the provider's list, where new and changing records are; 0: every sync "
+        "reads the whole list. Empty: the provider's default. Not used by providers read "
+        "incrementally (Stora).",
+    )
+    full_scan_interval = models.DurationField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(timedelta(minutes=1))],
+        help_text="How often a scheduled sync reads the provider's whole list, which is how "
+        "records deleted at the provider are noticed (HH:MM:SS, or 'D HH:MM:SS'). Empty: the "
+        "provider's default.",
+    )
     # Opaque to people: where the last sync stopped, so the next one resumes.
     sync_checkpoint = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -57,6 +74,17 @@ class ProviderAccount(models.Model):
                 )
         elif not self.token_url:
             self.token_url = spec.token_url
+
+    @property
+    def scan_policy(self) -> ScanPolicy:
+        """How scheduled syncs read this account's list: its own settings, else its kind's."""
+        default = PROVIDERS[self.kind].scans if self.kind in PROVIDERS else ScanPolicy()
+        return ScanPolicy(
+            recent_pages=default.recent_pages if self.recent_pages is None else self.recent_pages,
+            full_every=default.full_every
+            if self.full_scan_interval is None
+            else self.full_scan_interval,
+        )
 
     @property
     def credentials_readable(self) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from .base import LiveRead, ProviderClient, VerificationRecord
@@ -90,6 +90,21 @@ def _never(stored: Mapping[str, Any], record: VerificationRecord) -> bool:
     return False
 
 
+@dataclass(frozen=True, slots=True)
+class ScanPolicy:
+    """How scheduled syncs read a provider's list, unless an account says otherwise.
+
+    Between full scans (every `full_every`), a scheduled sync of a list read by position
+    reads only its first `recent_pages` pages, where new and changing records are (0:
+    every sync reads the whole list). A provider read incrementally reads what changed
+    since its last sync instead, and a full scan reads its list from the start: the
+    only way to notice records deleted at the provider.
+    """
+
+    recent_pages: int = 0
+    full_every: timedelta = timedelta(0)
+
+
 @dataclass(frozen=True)
 class Provider:
     """One provider's pieces.
@@ -109,6 +124,7 @@ class Provider:
     - `webhooks`: how its webhook deliveries are verified, read and learned from.
     - `superseded(stored, record)`: whether a pushed record must not replace the stored
       row (`outcome`, `raw`) even though its time is not older.
+    - `scans`: how scheduled syncs read its list (`ScanPolicy`).
     """
 
     kind: str
@@ -126,6 +142,7 @@ class Provider:
     times_from_detail: Callable[[object], dict[str, Any]] = _nothing
     webhooks: WebhookReader | None = None
     superseded: Callable[[Mapping[str, Any], VerificationRecord], bool] = _never
+    scans: ScanPolicy = field(default_factory=ScanPolicy)
 
     @property
     def live_reads(self) -> frozenset[LiveRead]:

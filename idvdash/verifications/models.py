@@ -3,7 +3,7 @@ from django.db import models
 
 from idvdash.providers.models import ProviderAccount
 from idvdash.providers.outcomes import Outcome
-from idvdash.providers.registry import ProviderKind
+from idvdash.providers.registry import PROVIDERS, ProviderKind
 
 from .querysets import SyncRunQuerySet, VerificationQuerySet, WebhookEventQuerySet
 
@@ -95,9 +95,16 @@ class SyncRun(models.Model):
         SUCCEEDED = "succeeded", "Succeeded"
         FAILED = "failed", "Failed"
 
+    class Scope(models.TextChoices):
+        FULL = "full", "Whole list"
+        RECENT = "recent", "Newest pages / changes since the last sync"
+
     account = models.ForeignKey(ProviderAccount, on_delete=models.CASCADE, related_name="sync_runs")
     state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
     trigger = models.CharField(max_length=32, blank=True)
+    # What the run reads: the whole list, or (between full scans) its newest pages, or
+    # for a provider read incrementally what changed since its last sync.
+    scope = models.CharField(max_length=8, choices=Scope.choices, default=Scope.FULL)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     # Written after every page; a running sync without one for a while has died.
@@ -143,6 +150,17 @@ class SyncRun(models.Model):
         if self.started_at and self.finished_at:
             return self.finished_at - self.started_at
         return None
+
+    @property
+    def reads(self) -> str:
+        """What the run reads, in words: "the whole list", "the newest pages", or for a
+        provider read incrementally "changes since the last sync"."""
+        if self.scope == self.Scope.FULL:
+            return "the whole list"
+        known = PROVIDERS.get(self.account.kind)
+        if known is not None and known.client.incremental:
+            return "changes since the last sync"
+        return "the newest pages"
 
 
 class AccessEvent(models.Model):

@@ -262,6 +262,8 @@ class SyncRunQuerySet(QuerySet):
         for account in accounts:
             last_ok = runs.get(account.succeeded_id)
             run = runs.get(account.latest_id)
+            if run is not None:
+                run.account = account  # known already: no query per row
             rows.append(
                 {
                     "account": account,

@@ -46,7 +46,7 @@ from idvdash.providers.base import Page, ProviderClient, VerificationRecord
 from idvdash.providers.errors import ProviderError
 from idvdash.providers.models import ProviderAccount
 from idvdash.providers.outcomes import DECISIVE_OUTCOMES
-from idvdash.providers.registry import client_for
+from idvdash.providers.registry import client_for, provider
 
 from . import listing, normalise
 from .models import Scan, SyncRun, Verification
@@ -91,14 +91,28 @@ class SyncRefused(Exception):
 
 
 def sync_account(
-    *, account: ProviderAccount, trigger: str = "command", client: ProviderClient | None = None
+    *,
+    account: ProviderAccount,
+    trigger: str = "command",
+    client: ProviderClient | None = None,
+    scope: str | None = None,
 ) -> SyncRun:
-    """Sync one account now, in this process; return the finished SyncRun."""
-    run = start_run(account=account, trigger=trigger)
+    """Sync one account now, in this process; return the finished SyncRun.
+
+    `scope` None is what a person asking for a sync expects: the whole list, or for a
+    provider read incrementally, what changed since the last sync.
+    """
+    run = start_run(account=account, trigger=trigger, scope=scope)
     return execute(run=run, client=client)
 
 
-def start_run(*, account: ProviderAccount, trigger: str) -> SyncRun:
+def natural_scope(account: ProviderAccount) -> str:
+    """The scope of a sync asked for by a person (see sync_account)."""
+    incremental = provider(account.kind).client.incremental
+    return SyncRun.Scope.RECENT if incremental else SyncRun.Scope.FULL
+
+
+def start_run(*, account: ProviderAccount, trigger: str, scope: str | None = None) -> SyncRun:
     """Claim the account for a sync in this process: take over a queued run or start one."""
     now = timezone.now()
     with transaction.atomic():
@@ -116,6 +130,7 @@ def start_run(*, account: ProviderAccount, trigger: str) -> SyncRun:
                 return SyncRun.objects.create(
                     account=account,
                     trigger=trigger,
+                    scope=scope or natural_scope(account),
                     state=SyncRun.State.RUNNING,
                     started_at=now,
                     heartbeat_at=now,
@@ -124,7 +139,7 @@ def start_run(*, account: ProviderAccount, trigger: str) -> SyncRun:
             raise SyncRefused(_refusal(account)) from None
 
 
-def enqueue_run(*, account: ProviderAccount, trigger: str) -> SyncRun:
+def enqueue_run(*, account: ProviderAccount, trigger: str, scope: str | None = None) -> SyncRun:
     """Queue a background sync of the account (refused if one is queued or running)."""
     from .tasks import run_sync  # tasks imports this module
 
@@ -132,7 +147,9 @@ def enqueue_run(*, account: ProviderAccount, trigger: str) -> SyncRun:
         expire_stale_runs(account=account, now=timezone.now())
         try:
             with transaction.atomic():
-                run = SyncRun.objects.create(account=account, trigger=trigger)
+                run = SyncRun.objects.create(
+                    account=account, trigger=trigger, scope=scope or natural_scope(account)
+                )
         except IntegrityError:
             raise SyncRefused(_refusal(account)) from None
         transaction.on_commit(lambda: run_sync.enqueue(run.pk))
@@ -171,15 +188,22 @@ def execute(*, run: SyncRun, client: ProviderClient | None = None) -> SyncRun:
     checkpoint = dict(account.sync_checkpoint or {})
     scan = checkpoint.get("scan")
     run.resumed = bool(scan)
-    if not scan:
-        scan = {"started_at": run.started_at.isoformat(), "client": checkpoint.get("next") or {}}
+    incremental = provider(account.kind).client.incremental
+    if scan:
+        run.scope = scan.get("scope", run.scope)  # a resumed scan keeps its scope
+    else:
+        # A full scan of an incremental provider, and the newest pages of any other,
+        # read from the start of the list; otherwise the walk goes on from the last one.
+        from_start = (run.scope == SyncRun.Scope.FULL) == incremental
+        start = {} if from_start else checkpoint.get("next") or {}
+        scan = {"started_at": run.started_at.isoformat(), "client": start, "scope": run.scope}
     if not Scan.objects.filter(pk=scan.get("id"), account=account, finished_at=None).exists():
         # A scan resumed without its record (one begun before scans were recorded, or
         # whose record was removed) cannot say what its earlier pages listed.
         scan["partial"] = run.resumed
         started = datetime.fromisoformat(scan["started_at"])
         scan["id"] = Scan.objects.create(account=account, started_at=started).pk
-    run.save(update_fields=["resumed"])
+    run.save(update_fields=["resumed", "scope"])
     try:
         client = client or client_for(account)
         try:
@@ -212,7 +236,12 @@ def _walk(*, run: SyncRun, client: ProviderClient, checkpoint: dict, scan: dict)
     """
     account = run.account
     position = scan["client"]
+    limit = None
+    if run.scope == SyncRun.Scope.RECENT and not client.incremental:
+        limit = account.scan_policy.recent_pages or None
     for page in client.iter_pages(checkpoint=position):
+        if limit is not None and scan.get("pages", 0) >= limit:
+            break
         now = timezone.now()
         _track_length(scan, page, account=account)
         with transaction.atomic():
@@ -223,6 +252,7 @@ def _walk(*, run: SyncRun, client: ProviderClient, checkpoint: dict, scan: dict)
             listing.record_page(scan["id"], listed)
             position = page.checkpoint
             scan["client"] = position
+            scan["pages"] = scan.get("pages", 0) + 1
             account.sync_checkpoint = {**checkpoint, "scan": dict(scan)}
             account.save(update_fields=["sync_checkpoint"])
             SyncRun.objects.filter(pk=run.pk).update(
@@ -404,9 +434,13 @@ def _finish(
     shrank = scan.get("shrank") or ""
     with transaction.atomic():
         # A complete full scan saw every row the provider still lists.
-        complete = not client.incremental and not shrank and not scan.get("partial")
+        full = scan.get("scope", SyncRun.Scope.FULL) == SyncRun.Scope.FULL
+        complete = full and not shrank and not scan.get("partial")
         record = Scan.objects.get(pk=scan["id"])
         run.missing = listing.finish(record, now=now, complete=complete) or 0
+        if not full and not client.incremental:
+            # The newest pages leave where the whole list's walk goes on unchanged.
+            checkpoint = (account.sync_checkpoint or {}).get("next") or {}
         account.sync_checkpoint = {"next": checkpoint}
         account.save(update_fields=["sync_checkpoint"])
         run.refresh_from_db(fields=["pages", "created", "updated", "unchanged"])

@@ -25,11 +25,11 @@ def test_bench_sync_reports_each_figure_against_its_baseline(tmp_path):
     names = [figure["name"] for figure in report["figures"]]
     assert names == [
         "equals: first import ÷ (fetch+parse + raw INSERT) (300 rows)",
-        "equals: unchanged re-scan ÷ fetch+parse",
+        "equals: unchanged re-scan ÷ fetch+parse of the list",
         "equals: mirror rows written by the unchanged re-scan",
         "equals: upsert rows/s ÷ raw INSERT rows/s",
         "stora: first import ÷ (fetch+parse + raw INSERT) (300 rows)",
-        "stora: unchanged re-scan ÷ fetch+parse",
+        "stora: unchanged re-scan ÷ fetch+parse of the list",
         "stora: mirror rows written by the unchanged re-scan",
         "stora: upsert rows/s ÷ raw INSERT rows/s",
         "equals: peak memory 300 rows ÷ 30 rows",

@@ -1,6 +1,8 @@
 """Equals Money: REST with an API key; guided identity verification sessions."""
 
-from idvdash.providers.spec import Credentials, Provider
+from datetime import timedelta
+
+from idvdash.providers.spec import Credentials, Provider, ScanPolicy
 
 from . import detail, normalise, webhooks
 from .client import EqualsClient
@@ -17,4 +19,7 @@ PROVIDER = Provider(
     vocabulary=VOCABULARY,
     detail=detail.context,
     webhooks=webhooks,
+    # Sessions are listed newest first (createdAt desc) and there is no changed-since
+    # filter: recent pages often, the whole list (which finds deletions) less often.
+    scans=ScanPolicy(recent_pages=3, full_every=timedelta(hours=6)),
 )

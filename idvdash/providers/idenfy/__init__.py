@@ -1,6 +1,8 @@
 """iDenfy (IVS): REST with HTTP basic auth; list, status, and three live reads."""
 
-from idvdash.providers.spec import Credentials, Provider
+from datetime import timedelta
+
+from idvdash.providers.spec import Credentials, Provider, ScanPolicy
 
 from . import detail, normalise, webhooks
 from .client import IdenfyClient
@@ -23,4 +25,7 @@ PROVIDER = Provider(
     times_from_detail=normalise.times_from_detail,
     webhooks=webhooks,
     superseded=webhooks.superseded,
+    # Its list's order is not documented (newest first in practice); its webhooks carry
+    # every change, and a full scan of a large account spends its hourly request budget.
+    scans=ScanPolicy(recent_pages=3, full_every=timedelta(hours=24)),
 )

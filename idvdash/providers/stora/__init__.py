@@ -1,6 +1,8 @@
 """Stora (Public API 2025-09): REST with a bearer token; read incrementally by update time."""
 
-from idvdash.providers.spec import Credentials, Provider
+from datetime import timedelta
+
+from idvdash.providers.spec import Credentials, Provider, ScanPolicy
 
 from . import detail, normalise, webhooks
 from .client import StoraClient
@@ -22,4 +24,6 @@ PROVIDER = Provider(
     live_context=detail.LIVE_CONTEXT,
     live_records=detail.live_records,
     webhooks=webhooks,
+    # Read incrementally by update time; a full read from the start finds deletions.
+    scans=ScanPolicy(full_every=timedelta(hours=24)),
 )
