@@ -59,7 +59,15 @@ class ProviderAccountAdminForm(CredentialInputs, forms.ModelForm):
 
     class Meta:
         model = ProviderAccount
-        fields = ["name", "kind", "base_url", "token_url", "is_active", "sync_interval"]
+        fields = [
+            "name",
+            "kind",
+            "base_url",
+            "token_url",
+            "is_active",
+            "sync_interval",
+            "rate_limits",
+        ]
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

@@ -16,6 +16,25 @@ from .codes import Vocabulary
 from .webhooks import Notice
 
 
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    """At most `requests` requests in any `seconds` seconds, for one account."""
+
+    requests: int
+    seconds: int
+
+    def __str__(self) -> str:
+        return f"{self.requests:,} requests per {_duration(self.seconds)}"
+
+
+def _duration(seconds: int) -> str:
+    for unit, size in (("hour", 3600), ("minute", 60)):
+        if seconds % size == 0:
+            count = seconds // size
+            return unit if count == 1 else f"{count} {unit}s"
+    return "second" if seconds == 1 else f"{seconds} seconds"
+
+
 @dataclass(frozen=True)
 class Credentials:
     """The credential keys of a kind: accepted sets of required keys, and optional ones."""
@@ -109,6 +128,9 @@ class Provider:
     - `webhooks`: how its webhook deliveries are verified, read and learned from.
     - `superseded(stored, record)`: whether a pushed record must not replace the stored
       row (`outcome`, `raw`) even though its time is not older.
+    - `rate_limits`: the provider's documented request limits per account, all of which
+      hold at once (`providers/ratelimit.py` keeps every account under them); an account
+      may override them.
     """
 
     kind: str
@@ -126,6 +148,7 @@ class Provider:
     times_from_detail: Callable[[object], dict[str, Any]] = _nothing
     webhooks: WebhookReader | None = None
     superseded: Callable[[Mapping[str, Any], VerificationRecord], bool] = _never
+    rate_limits: tuple[RateLimit, ...] = ()
 
     @property
     def live_reads(self) -> frozenset[LiveRead]:

@@ -17,4 +17,5 @@ PROVIDER = Provider(
     vocabulary=VOCABULARY,
     detail=detail.context,
     webhooks=webhooks,
+    # Equals documents no rate limit (idenfy-equals.md §2.7): none unless an account sets one.
 )

@@ -1,6 +1,6 @@
 """iDenfy (IVS): REST with HTTP basic auth; list, status, and three live reads."""
 
-from idvdash.providers.spec import Credentials, Provider
+from idvdash.providers.spec import Credentials, Provider, RateLimit
 
 from . import detail, normalise, webhooks
 from .client import IdenfyClient
@@ -22,5 +22,7 @@ PROVIDER = Provider(
     live_context=detail.LIVE_CONTEXT,
     times_from_detail=normalise.times_from_detail,
     webhooks=webhooks,
+    # 10,000 requests per hour per account (idenfy-equals.md §1.7).
+    rate_limits=(RateLimit(10_000, 3600),),
     superseded=webhooks.superseded,
 )

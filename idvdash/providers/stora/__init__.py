@@ -1,6 +1,6 @@
 """Stora (Public API 2025-09): REST with a bearer token; read incrementally by update time."""
 
-from idvdash.providers.spec import Credentials, Provider
+from idvdash.providers.spec import Credentials, Provider, RateLimit
 
 from . import detail, normalise, webhooks
 from .client import StoraClient
@@ -22,4 +22,6 @@ PROVIDER = Provider(
     live_context=detail.LIVE_CONTEXT,
     live_records=detail.live_records,
     webhooks=webhooks,
+    # 10 requests per second and 60 per minute, both at once (swan-stora.md §2.8).
+    rate_limits=(RateLimit(10, 1), RateLimit(60, 60)),
 )
