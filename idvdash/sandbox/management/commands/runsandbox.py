@@ -36,6 +36,11 @@ class Command(BaseCommand):
             "--realtime", action="store_true", help="let simulated time run with the wall clock"
         )
         parser.add_argument(
+            "--rate-limits",
+            action="store_true",
+            help="answer 429, as each provider does, beyond its documented request limits",
+        )
+        parser.add_argument(
             "--fault",
             action="append",
             default=[],
@@ -83,6 +88,7 @@ class Command(BaseCommand):
                 seed=int(options["seed"]),
                 anchor=anchor,
                 realtime=bool(options["realtime"]),
+                rate_limits=bool(options["rate_limits"]),
             )
         except (OSError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
