@@ -72,3 +72,30 @@ def shape_matches(actual: object, expected: object, path: str = "$") -> list[str
     if type(actual) is not type(expected):
         return [f"{path}: expected {type(expected).__name__}, got {type(actual).__name__}"]
     return []
+
+
+def stora_list(http, sandbox, **params):
+    return http.get(
+        sandbox.base_urls["stora"] + "/2025-09/identity_verifications",
+        params=params,
+        headers=STORA_HEADERS,
+        timeout=5,
+    )
+
+
+def idenfy_list(http, sandbox, **params):
+    return http.get(
+        sandbox.base_urls["idenfy"] + "/kyc/identifications/",
+        params=params,
+        auth=IDENFY_AUTH,
+        timeout=5,
+    )
+
+
+def equals_list(http, sandbox, **params):
+    return http.get(
+        sandbox.base_urls["equals"] + "/applications/identity-verification-sessions",
+        params=params,
+        headers=EQUALS_HEADERS,
+        timeout=5,
+    )
