@@ -7,11 +7,13 @@ takes one request from each window (`Budget.acquire`); the web, the workers and 
 scheduler share the count through the database.
 
 How a window is counted. Requests are counted in slots of a tenth of the window, each
-slot kept until a whole window has passed after its end (`RateUse.expires_ms`). A
+slot kept until a whole window (and half a second for requests in flight) has passed
+after its end (`RateUse.expires_ms`). A
 request is taken only while the slots still counted hold fewer than the limit, so no
 stretch of the window's length, wherever it starts, ever holds more requests than the
 limit: a provider counting in fixed windows, sliding windows or a token bucket accepts
-them all. The price is up to a tenth of the budget left unused.
+them all. The price is up to a tenth of the budget left unused (more for windows of a
+few seconds, where half a second counts).
 
 Across processes. Taking a request is one short transaction that first writes the
 account's `RateBudget` row: on SQLite that transaction is IMMEDIATE (the settings), on
@@ -47,6 +49,10 @@ from .errors import ProviderRateLimited
 from .spec import RateLimit
 
 SLOTS = 10
+# A request reaches the provider a little after it is counted here, and not always
+# equally late (a new connection, a TLS handshake, a busy process): each counts this
+# much longer, so an early one that arrived late never shares a window with a later one.
+IN_FLIGHT_MS = 500
 BACKGROUND_SHARE = 0.8
 
 
@@ -202,7 +208,7 @@ def _take(budget: Budget, *, now_ms: int) -> int:
                 f"INSERT INTO {uses} (account_id, window_ms, expires_ms, used) "  # noqa: S608
                 f"VALUES (%s, %s, %s, 1) ON CONFLICT (account_id, window_ms, expires_ms) "
                 f"DO UPDATE SET used = {uses}.used + 1",
-                [account, window, (now_ms // slot + 1) * slot + window],
+                [account, window, (now_ms // slot + 1) * slot + window + IN_FLIGHT_MS],
             )
         cursor.execute(
             f"UPDATE {budgets} SET sent = sent + 1 WHERE account_id = %s",  # noqa: S608

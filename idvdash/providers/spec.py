@@ -24,7 +24,8 @@ class RateLimit:
     seconds: int
 
     def __str__(self) -> str:
-        return f"{self.requests:,} requests per {_duration(self.seconds)}"
+        noun = "request" if self.requests == 1 else "requests"
+        return f"{self.requests:,} {noun} per {_duration(self.seconds)}"
 
 
 def _duration(seconds: int) -> str:
