@@ -136,7 +136,7 @@ class Budget:
             return
         max_wait = MAX_WAIT[self.priority] if self.max_wait is None else self.max_wait
         deadline = time.monotonic() + max_wait
-        while wait := _take(self, now_ms=int(time.time() * 1000)) / 1000:
+        while wait := _take_anew(self) / 1000:
             if time.monotonic() + wait > deadline:
                 raise self._spent(wait)
             time.sleep(wait)
@@ -171,6 +171,16 @@ def _readable(seconds: float) -> str:
     return f"{math.ceil(seconds / 60)} min"
 
 
+def _take_anew(budget: Budget) -> int:
+    """`_take` now; once more on a fresh connection if the budget's own one was lost."""
+    try:
+        return _take(budget, now_ms=int(time.time() * 1000))
+    except (InterfaceError, OperationalError):
+        if connections[DEFAULT_DB_ALIAS].vendor == "sqlite":
+            raise  # the caller's connection, or a lock held too long: not ours to retry
+        return _take(budget, now_ms=int(time.time() * 1000))
+
+
 def _take(budget: Budget, *, now_ms: int) -> int:
     """Take one request from every window of `budget` now; return 0, or ms to wait."""
     from .models import RateBudget, RateUse
@@ -185,15 +195,22 @@ def _take(budget: Budget, *, now_ms: int) -> int:
             [account],
         )
         cursor.execute(
-            f"DELETE FROM {uses} WHERE account_id = %s AND expires_ms <= %s",  # noqa: S608
-            [account, now_ms],
-        )
-        cursor.execute(
-            f"SELECT window_ms, SUM(used), MIN(expires_ms) FROM {uses} "  # noqa: S608
-            "WHERE account_id = %s GROUP BY window_ms",
+            f"SELECT window_ms, expires_ms, used FROM {uses} WHERE account_id = %s",  # noqa: S608
             [account],
         )
-        counted = {window: (used, oldest) for window, used, oldest in cursor.fetchall()}
+        counted: dict[int, tuple[int, int]] = {}
+        expired = False
+        for window, expires, used in cursor.fetchall():
+            if expires <= now_ms:
+                expired = True
+                continue
+            total, oldest = counted.get(window, (0, expires))
+            counted[window] = (total + used, min(oldest, expires))
+        if expired:
+            cursor.execute(
+                f"DELETE FROM {uses} WHERE account_id = %s AND expires_ms <= %s",  # noqa: S608
+                [account, now_ms],
+            )
         wait = 0
         for limit in budget.limits:
             used, oldest = counted.get(limit.seconds * 1000, (0, now_ms))

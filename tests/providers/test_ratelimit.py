@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connections
 
+from idvdash.providers import ratelimit
 from idvdash.providers.base import LiveRead
 from idvdash.providers.models import ProviderAccount, RateBudget
 from idvdash.providers.ratelimit import (
@@ -222,6 +223,20 @@ def test_the_budget_counts_requests_made_inside_a_callers_transaction_that_fails
     else:
         # SQLite has one connection that writes: the count is undone with the caller's.
         assert sent(account) == 1
+
+
+@pytest.mark.django_db
+def test_a_lost_connection_of_the_budget_is_replaced(make_account):
+    if connections["default"].vendor != "postgresql":
+        pytest.skip("on SQLite the budget counts on the caller's connection")
+    account = make_account("stora")
+    limited = budget(account, RateLimit(5, 60), priority=Priority.LIVE)
+    limited.acquire()
+
+    ratelimit._own_connection().connection.close()  # as when the server restarts
+    limited.acquire()
+
+    assert sent(account) == 2
 
 
 # --- every request passes the budget ----------------------------------------------------

@@ -74,28 +74,27 @@ def shape_matches(actual: object, expected: object, path: str = "$") -> list[str
     return []
 
 
-def stora_list(http, sandbox, **params):
-    return http.get(
-        sandbox.base_urls["stora"] + "/2025-09/identity_verifications",
-        params=params,
-        headers=STORA_HEADERS,
-        timeout=5,
-    )
+# Each provider's list, and how a request to it authenticates.
+LISTS: dict[str, tuple[str, dict[str, object]]] = {
+    "stora": ("/2025-09/identity_verifications", {"headers": STORA_HEADERS}),
+    "idenfy": ("/kyc/identifications/", {"auth": IDENFY_AUTH}),
+    "equals": ("/applications/identity-verification-sessions", {"headers": EQUALS_HEADERS}),
+}
 
 
-def idenfy_list(http, sandbox, **params):
-    return http.get(
-        sandbox.base_urls["idenfy"] + "/kyc/identifications/",
-        params=params,
-        auth=IDENFY_AUTH,
-        timeout=5,
-    )
+def list_page(http, sandbox, kind: str, **params) -> requests.Response:
+    """GET one page of `kind`'s list with valid credentials."""
+    path, auth = LISTS[kind]
+    return http.get(sandbox.base_urls[kind] + path, params=params, timeout=5, **auth)
 
 
-def equals_list(http, sandbox, **params):
-    return http.get(
-        sandbox.base_urls["equals"] + "/applications/identity-verification-sessions",
-        params=params,
-        headers=EQUALS_HEADERS,
-        timeout=5,
-    )
+def stora_list(http, sandbox, **params) -> requests.Response:
+    return list_page(http, sandbox, "stora", **params)
+
+
+def idenfy_list(http, sandbox, **params) -> requests.Response:
+    return list_page(http, sandbox, "idenfy", **params)
+
+
+def equals_list(http, sandbox, **params) -> requests.Response:
+    return list_page(http, sandbox, "equals", **params)
