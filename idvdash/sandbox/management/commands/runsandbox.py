@@ -127,8 +127,10 @@ class Command(BaseCommand):
         write(f"  stora long-lived access token: {SANDBOX_STORA_ACCESS_TOKEN}")
         write(
             f"  control: {server.url}/_control/health, /_control/faults, /_control/clock, "
-            "/_control/webhooks"
+            "/_control/webhooks, /_control/rate_limits"
         )
+        enforced = "enforced" if server.rate_limits.enforce else "not enforced (--rate-limits)"
+        write(f"  the providers' documented rate limits: {enforced}")
         for target in server.webhooks.targets():
             kind = str(target["kind"])
             secret = SANDBOX_WEBHOOK_SECRETS[kind]
