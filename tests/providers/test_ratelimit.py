@@ -1,7 +1,10 @@
 """Each account's shared request budget (`providers/ratelimit.py`), against the real database
 and, end to end, against a sandbox that enforces the providers' limits."""
 
+import os
 import re
+import subprocess
+import sys
 import threading
 import time
 
@@ -198,6 +201,63 @@ def test_threads_sharing_one_budget_never_exceed_it(make_account):
     assert len(taken) == 60
     assert taken.count(True) == 25
     assert sent(account) == 25
+
+
+# A process of its own that takes from account argv[1]'s budget of 60 requests a minute,
+# forty times in turn with the others, from the moment argv[2] (a Unix time); it prints
+# how many it was given.
+TAKER = """
+import sys, time, django
+django.setup()
+from idvdash.providers.ratelimit import Budget, BudgetSpent, Priority
+from idvdash.providers.spec import RateLimit
+budget = Budget(account_id=int(sys.argv[1]), account="shared", provider="Stora",
+                limits=(RateLimit(60, 60),), priority=Priority.LIVE, max_wait=0)
+time.sleep(max(0.0, float(sys.argv[2]) - time.time()))
+given = 0
+for _ in range(40):
+    try:
+        budget.acquire()
+        given += 1
+    except BudgetSpent:
+        pass
+    time.sleep(0.01)  # let the other processes in between
+print(given)
+"""
+
+
+def database_url() -> str:
+    """The test database as a URL another process can open."""
+    db = connections["default"].settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_processes_sharing_one_budget_never_exceed_it(make_account):
+    account = make_account("stora")
+    environment = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "DJANGO_SETTINGS_MODULE": "idvdash.settings",
+    }
+    start = str(time.time() + 4)  # once every process has started Django
+    takers = [
+        subprocess.Popen(  # noqa: S603
+            [sys.executable, "-c", TAKER, str(account.pk), start],
+            env=environment,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    given = [int(taker.communicate(timeout=60)[0]) for taker in takers]
+
+    assert sum(given) == 60, given
+    assert min(given) > 0, f"the processes did not overlap: {given}"
+    assert sent(account) == 60
 
 
 @pytest.mark.django_db
