@@ -323,6 +323,23 @@ def test_a_retry_after_a_429_takes_from_the_budget_too(make_account, sandbox_fau
 
 
 @pytest.mark.django_db
+def test_asking_again_after_a_broken_answer_takes_from_the_budget_too(make_account, sandbox_faults):
+    account = make_account(
+        "stora",
+        credentials={"access_token": SANDBOX_STORA_ACCESS_TOKEN},
+        rate_limits=[{"requests": 2, "seconds": 3600}],
+    )
+    sandbox_faults.add(provider="stora", endpoint="list", fault="reset")
+    client = client_for(account, priority=Priority.LIVE)
+    try:
+        next(client.iter_pages())
+    finally:
+        client.close()
+
+    assert sent(account) == 2
+
+
+@pytest.mark.django_db
 def test_token_requests_take_from_the_budget(make_account):
     account = make_account("stora", rate_limits=[{"requests": 100, "seconds": 60}])
     client = client_for(account)
