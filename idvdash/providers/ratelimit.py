@@ -8,11 +8,10 @@ scheduler share the count through the database.
 
 How a window is counted. Requests are counted in slots of a tenth of the window, each
 slot kept until a whole window (and half a second for requests in flight) has passed
-after its end (`RateUse.expires_ms`). A
-request is taken only while the slots still counted hold fewer than the limit, so no
-stretch of the window's length, wherever it starts, ever holds more requests than the
-limit: a provider counting in fixed windows, sliding windows or a token bucket accepts
-them all. The price is up to a tenth of the budget left unused (more for windows of a
+after its end (`RateUse.expires_ms`). A request is taken only while the slots still
+counted hold fewer than the limit, so no stretch of the window's length, wherever it
+starts, ever holds more requests than the limit: a provider counting in fixed windows,
+sliding windows or a token bucket accepts them all. The price is up to a tenth of the budget left unused (more for windows of a
 few seconds, where half a second counts).
 
 Across processes. Taking a request is one short transaction that first writes the
