@@ -2,12 +2,24 @@ import pytest
 from django.contrib.auth.models import Group
 
 from idvdash.providers.models import ProviderAccount
+from idvdash.providers.ratelimit import close_own_connections
 from idvdash.sandbox.credentials import SANDBOX_CREDENTIALS
 from idvdash.verifications.webhooks import forget_accounts
 
 pytest_plugins = ["tests.plugins.sandbox", "tests.plugins.samples"]
 
 PASSWORD = "correct horse battery staple"
+# Accounts made for tests that are not about rate limits: a budget still counts every
+# request, but one no test reaches, so none waits on the providers' real limits.
+TEST_RATE_LIMITS = [{"requests": 10_000, "seconds": 1}]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """The test database, as pytest-django sets it up; the rate budget's own connections
+    (PostgreSQL) are closed before it is dropped."""
+    yield
+    close_own_connections()
 
 
 @pytest.fixture(autouse=True)
@@ -69,6 +81,7 @@ def make_account(sandbox, sandbox_faults):
             base_url=overrides.pop("base_url", sandbox.base_urls[kind]),
             token_url=overrides.pop("token_url", sandbox.token_urls.get(kind, "")),
             credentials=overrides.pop("credentials", dict(SANDBOX_CREDENTIALS[kind])),
+            rate_limits=overrides.pop("rate_limits", TEST_RATE_LIMITS),
             **overrides,
         )
 

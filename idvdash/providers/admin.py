@@ -1,3 +1,5 @@
+import json
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -9,7 +11,47 @@ from django.utils.html import format_html
 from .errors import ProviderError
 from .forms import ProviderAccountAdminForm, credential_keys
 from .models import ProviderAccount
+from .ratelimit import BACKGROUND_SHARE, Priority, as_json
 from .registry import PROVIDERS, client_for
+
+
+def _scans_help(kind: str | None) -> str:
+    """Say how an account of `kind` is read when it sets nothing of its own."""
+    known = PROVIDERS.get(kind or "")
+    if known is None:
+        return "Empty fields: the provider's defaults."
+    policy = known.scans
+    if known.client.incremental:
+        pages = "reads what changed since the last sync"
+    elif policy.recent_pages:
+        pages = f"reads its {policy.recent_pages} newest pages"
+    else:
+        pages = "reads the whole list"
+    full = (
+        f"; the whole list every {policy.full_every}"
+        if policy.full_every and (policy.recent_pages or known.client.incremental)
+        else ""
+    )
+    return f"Empty fields: each scheduled sync of {known.label} {pages}{full}."
+
+
+def _limits_help(kind: str | None) -> str:
+    """Say which limits an account of `kind` keeps to when it sets none of its own."""
+    known = PROVIDERS.get(kind or "")
+    if known is None:
+        return "Empty: the provider's documented limits."
+    if not known.rate_limits:
+        return f"Empty: no limit ({known.label} documents none)."
+    documented = " and ".join(str(limit) for limit in known.rate_limits)
+    return format_html(
+        "Empty: {provider}'s documented limits, {documented}: <code>{json}</code>. "
+        "Every process (web, workers, scheduler) shares them; background work uses at most "
+        "{share}, the rest is kept for reviewers' live reads.",
+        provider=known.label,
+        documented=documented,
+        json=json.dumps(as_json(known.rate_limits)),
+        share=f"{BACKGROUND_SHARE:.0%}",
+    )
 
 
 @admin.register(ProviderAccount)
@@ -31,6 +73,13 @@ class ProviderAccountAdmin(admin.ModelAdmin):
         credential_fields = [f"credential_{key}" for key in credential_keys(kind)]
         return [
             (None, {"fields": ["name", "kind", "is_active", "sync_interval"]}),
+            (
+                "Scans",
+                {
+                    "fields": ["recent_pages", "full_scan_interval"],
+                    "description": _scans_help(kind),
+                },
+            ),
             ("Endpoints", {"fields": ["base_url", "token_url"]}),
             (
                 "Credentials (write-only)",
@@ -40,6 +89,7 @@ class ProviderAccountAdmin(admin.ModelAdmin):
                 },
             ),
             ("Webhooks", {"fields": [], "description": self._webhook_help(request, obj)}),
+            ("Rate limits", {"fields": ["rate_limits"], "description": _limits_help(kind)}),
             ("Record", {"fields": ["created_at", "updated_at"]}),
         ]
 
@@ -95,7 +145,8 @@ class ProviderAccountAdmin(admin.ModelAdmin):
     def test_connection(self, request: HttpRequest, queryset: QuerySet[ProviderAccount]) -> None:
         for account in queryset:
             try:
-                client = client_for(account)
+                # An admin is waiting on the answer: a live read's priority.
+                client = client_for(account, priority=Priority.LIVE)
                 try:
                     result = client.check_connection()
                 finally:

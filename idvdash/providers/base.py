@@ -9,7 +9,7 @@ the retry-once-after-401 rule.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -127,6 +127,7 @@ class ProviderClient:
         session: requests.Session,
         owns_session: bool = False,
         token_url: str = "",
+        throttle: Callable[[], None] | None = None,
     ) -> None:
         self.account_name = account_name
         self.base_url = base_url.rstrip("/")
@@ -135,6 +136,9 @@ class ProviderClient:
         self._session = session
         self._owns_session = owns_session
         self._http = ProviderHttp(session, account_name, self.label, self._secrets)
+        if throttle is not None:
+            # Every request, token requests and retries included, passes the account's budget.
+            self._http.throttle = throttle
 
     def iter_pages(self, *, checkpoint: Mapping[str, Any] | None = None) -> Iterator[Page]:
         """Yield the provider's list page by page, starting after `checkpoint`."""

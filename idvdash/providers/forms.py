@@ -59,7 +59,17 @@ class ProviderAccountAdminForm(CredentialInputs, forms.ModelForm):
 
     class Meta:
         model = ProviderAccount
-        fields = ["name", "kind", "base_url", "token_url", "is_active", "sync_interval"]
+        fields = [
+            "name",
+            "kind",
+            "base_url",
+            "token_url",
+            "is_active",
+            "sync_interval",
+            "recent_pages",
+            "full_scan_interval",
+            "rate_limits",
+        ]
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

@@ -6,6 +6,7 @@ import json
 import math
 import time
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -32,6 +33,11 @@ MAX_RETRY_AFTER = 60.0
 EPOCH_THRESHOLD = 1_000_000_000
 MESSAGE_LENGTH = 200
 REQUEST_ID_HEADERS = ("X-Request-Id", "Request-Id", "X-Stora-Request-Id", "X-Swan-Request-Id")
+
+# What the request being sent must pass before each attempt (the account's budget,
+# `ratelimit.py`): set by ProviderHttp.send, read by ProviderRetry before a retry, so
+# the retries urllib3 makes inside one session call are counted like the first try.
+_THROTTLE: ContextVar[Callable[[], None] | None] = ContextVar("provider_throttle", default=None)
 
 
 def user_agent(provider: str) -> str:
@@ -62,6 +68,12 @@ class ProviderRetry(Retry):
         if seconds > EPOCH_THRESHOLD:
             seconds -= time.time()
         return min(max(seconds, 0.0), float(self.retry_after_max))
+
+    def sleep(self, response: Any = None) -> None:
+        """Wait as urllib3 does, then pass the account's budget before the retry is sent."""
+        super().sleep(response)
+        if (throttle := _THROTTLE.get()) is not None:
+            throttle()
 
 
 class TimeoutAdapter(HTTPAdapter):
@@ -141,6 +153,8 @@ class ProviderHttp:
     provider: str
     secrets: Callable[[], Iterable[str]] = field(default=lambda: ())
     body_retries: int = 2
+    # Called before every attempt, retries included; raises to stop the request unsent.
+    throttle: Callable[[], None] = field(default=lambda: None)
 
     def send(self, method: str, url: str, **kwargs: Any) -> Answer:
         """Send one request and read its body; raise on transport failure.
@@ -150,6 +164,8 @@ class ProviderHttp:
         here, up to body_retries times: every request these clients send is a read.
         """
         for attempt in range(self.body_retries + 1):
+            self.throttle()
+            passing = _THROTTLE.set(self.throttle)
             try:
                 with self.session.request(method, url, **kwargs) as response:
                     return Answer(response.status_code, dict(response.headers), response.content)
@@ -158,6 +174,8 @@ class ProviderHttp:
                     raise self._transport_error(err, url) from err
             except requests.RequestException as err:
                 raise self._transport_error(err, url) from err
+            finally:
+                _THROTTLE.reset(passing)
         raise AssertionError("unreachable")
 
     def check(self, answer: Answer) -> Answer:

@@ -5,6 +5,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 
 from .fields import EncryptedJSONField, SealedCredentials
+from .ratelimit import validate_limits
 from .registry import PROVIDERS, ProviderKind
 from .spec import ScanPolicy
 
@@ -48,6 +49,16 @@ class ProviderAccount(models.Model):
         help_text="How often a scheduled sync reads the provider's whole list, which is how "
         "records deleted at the provider are noticed (HH:MM:SS, or 'D HH:MM:SS'). Empty: the "
         "provider's default.",
+    )
+    rate_limits = models.JSONField(
+        null=True,
+        blank=True,
+        validators=[validate_limits],
+        help_text=(
+            'Requests idvdash may send, e.g. [{"requests": 10, "seconds": 1}, '
+            '{"requests": 60, "seconds": 60}] (all hold at once; [] for no limit). '
+            "Leave empty for the provider's documented limits."
+        ),
     )
     # Opaque to people: where the last sync stopped, so the next one resumes.
     sync_checkpoint = models.JSONField(default=dict, blank=True, editable=False)
@@ -95,3 +106,41 @@ class ProviderAccount(models.Model):
         if not self.credentials_readable:
             return []
         return sorted(k for k, v in self.credentials.items() if v)
+
+
+# No database constraint to the account: on PostgreSQL the budget is written on a
+# connection of its own (`ratelimit.py`), which cannot see an account whose creating
+# transaction has not committed yet. Django still deletes the rows with the account.
+
+
+class RateBudget(models.Model):
+    """An account's request budget: the row each request locks, and how many were sent."""
+
+    account = models.OneToOneField(
+        ProviderAccount, on_delete=models.CASCADE, db_constraint=False, related_name="+"
+    )
+    sent = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.account_id}: {self.sent} sent"
+
+
+class RateUse(models.Model):
+    """Requests an account sent in one slot of one window; they count until `expires_ms`."""
+
+    account = models.ForeignKey(
+        ProviderAccount, on_delete=models.CASCADE, db_constraint=False, related_name="+"
+    )
+    window_ms = models.BigIntegerField()
+    expires_ms = models.BigIntegerField()
+    used = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "window_ms", "expires_ms"], name="rate_use_one_slot"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id}: {self.used} of {self.window_ms} ms until {self.expires_ms}"

@@ -16,6 +16,7 @@ from . import equals, idenfy, stora, swan
 from .base import ProviderAccountLike, ProviderClient, read_credentials
 from .errors import ProviderResponseError
 from .http import build_session
+from .ratelimit import Budget, Priority, limits_for
 from .spec import Provider
 
 PROVIDERS: dict[str, Provider] = {
@@ -44,12 +45,15 @@ def client_for(
     account: ProviderAccountLike,
     *,
     session: requests.Session | None = None,
+    priority: Priority = Priority.BACKGROUND,
     **options: Any,
 ) -> ProviderClient:
     """Return a client for the account; blank URLs fall back to the kind's documented defaults.
 
     Without a session the client builds one and closes it in close(). options are
-    passed to the client (page sizes, e.g. per_page for iDenfy).
+    passed to the client (page sizes, e.g. per_page for iDenfy). Every request of a
+    saved account passes its shared budget (`ratelimit.py`) with `priority`: LIVE for
+    a reviewer waiting on the answer, BACKGROUND for everything else.
     """
     spec = PROVIDERS.get(account.kind)
     if spec is None:
@@ -70,8 +74,18 @@ def client_for(
                 settings.PROVIDER_HTTP["READ_TIMEOUT"],
             ),
         )
+    throttle = None
+    if getattr(account, "pk", None) is not None:
+        throttle = Budget(
+            account_id=account.pk,
+            account=account.name,
+            provider=spec.label,
+            limits=limits_for(account, defaults=spec.rate_limits),
+            priority=priority,
+        )
     return spec.client(
         account_name=account.name,
+        throttle=throttle,
         base_url=account.base_url or spec.base_url,
         token_url=account.token_url or spec.token_url or "",
         credentials=credentials,

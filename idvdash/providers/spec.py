@@ -16,6 +16,26 @@ from .codes import Vocabulary
 from .webhooks import Notice
 
 
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    """At most `requests` requests in any `seconds` seconds, for one account."""
+
+    requests: int
+    seconds: int
+
+    def __str__(self) -> str:
+        noun = "request" if self.requests == 1 else "requests"
+        return f"{self.requests:,} {noun} per {_duration(self.seconds)}"
+
+
+def _duration(seconds: int) -> str:
+    for unit, size in (("hour", 3600), ("minute", 60)):
+        if seconds % size == 0:
+            count = seconds // size
+            return unit if count == 1 else f"{count} {unit}s"
+    return "second" if seconds == 1 else f"{seconds} seconds"
+
+
 @dataclass(frozen=True)
 class Credentials:
     """The credential keys of a kind: accepted sets of required keys, and optional ones."""
@@ -125,6 +145,9 @@ class Provider:
     - `superseded(stored, record)`: whether a pushed record must not replace the stored
       row (`outcome`, `raw`) even though its time is not older.
     - `scans`: how scheduled syncs read its list (`ScanPolicy`).
+    - `rate_limits`: the provider's documented request limits per account, all of which
+      hold at once (`providers/ratelimit.py` keeps every account under them); an account
+      may override them.
     """
 
     kind: str
@@ -143,6 +166,7 @@ class Provider:
     webhooks: WebhookReader | None = None
     superseded: Callable[[Mapping[str, Any], VerificationRecord], bool] = _never
     scans: ScanPolicy = field(default_factory=ScanPolicy)
+    rate_limits: tuple[RateLimit, ...] = ()
 
     @property
     def live_reads(self) -> frozenset[LiveRead]:

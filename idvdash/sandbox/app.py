@@ -12,6 +12,7 @@ from .data import Dataset
 from .equals import EqualsApi
 from .faults import Fault, FaultController
 from .idenfy import IdenfyApi
+from .limits import RateLimits, Refusal
 from .stora import StoraApi
 from .swan import SwanApi
 from .tokens import TokenStore
@@ -37,7 +38,7 @@ class ProviderApi(Protocol):
 
     def endpoint(self, req: Request) -> str | None: ...
     def handle(self, req: Request) -> Response: ...
-    def throttled(self, req: Request) -> Response: ...
+    def throttled(self, req: Request, refusal: Refusal | None = None) -> Response: ...
     def server_error(self, req: Request) -> Response: ...
 
 
@@ -52,8 +53,10 @@ class SandboxApp:
         tokens: TokenStore,
         stopping: threading.Event | None = None,
         webhooks: WebhookSender | None = None,
+        limits: RateLimits | None = None,
     ) -> None:
         self.dataset, self.faults, self.clock, self.tokens = dataset, faults, clock, tokens
+        self.limits = limits or RateLimits()
         self.stopping = stopping or threading.Event()
         self.apis: list[ProviderApi] = [
             IdenfyApi(dataset.idenfy),
@@ -61,7 +64,7 @@ class SandboxApp:
             SwanApi(dataset.swan, tokens),
             StoraApi(dataset.stora, tokens),
         ]
-        self.control = ControlApi(dataset, faults, clock, webhooks)
+        self.control = ControlApi(dataset, faults, clock, webhooks, self.limits)
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         """Serve one WSGI request."""
@@ -87,6 +90,8 @@ class SandboxApp:
         if api is None:
             return json_response(404, {"detail": "Not found."})
         req.path = req.path.removeprefix(api.prefix)
+        if refusal := self.limits.take(api.name):
+            return api.throttled(req, refusal)
         endpoint = api.endpoint(req)
         fault = None
         if endpoint is not None:

@@ -17,6 +17,7 @@
 from .clock import SimClock, iso_z
 from .data import Dataset
 from .faults import FaultController
+from .limits import RateLimits
 from .web import Request, Response, json_object, json_response
 from .webhooks import WebhookSender
 from .webhooks.control import handle_webhooks
@@ -33,9 +34,11 @@ class ControlApi:
         faults: FaultController,
         clock: SimClock,
         webhooks: WebhookSender | None = None,
+        limits: RateLimits | None = None,
     ) -> None:
         self.dataset, self.faults, self.clock = dataset, faults, clock
         self.webhooks = webhooks
+        self.limits = limits or RateLimits()
 
     def _clock_body(self) -> dict[str, object]:
         return {"now": iso_z(self.clock.timestamp()), "offset": self.clock.offset}
@@ -67,9 +70,17 @@ class ControlApi:
             return json_response(200, self._clock_body())
         if route == ("POST", "/clock"):
             return self._move_clock(req)
+        if route == ("GET", "/rate_limits"):
+            return json_response(200, self.limits.as_dict())
+        if route == ("POST", "/rate_limits"):
+            return self._set_limits(req)
+        if route == ("DELETE", "/rate_limits"):
+            self.limits.reset()
+            return json_response(200, self.limits.as_dict())
         if route == ("POST", "/reset"):
             self.faults.clear()
             self.clock.reset()
+            self.limits.reset()
             return json_response(200, {"faults": [], **self._clock_body()})
         return json_response(404, {"error": f"no control endpoint {req.method} {req.path}"})
 
@@ -100,3 +111,19 @@ class ControlApi:
         else:
             return json_response(400, {"error": 'send {"advance": seconds} or {"reset": true}'})
         return json_response(200, self._clock_body())
+
+    def _set_limits(self, req: Request) -> Response:
+        payload = json_object(req)
+        if isinstance(payload, Response):
+            return payload
+        unknown = set(payload) - {"enforce", "limits"}
+        limits = payload.get("limits")
+        if unknown or not payload or not isinstance(limits, dict | None):
+            return json_response(
+                400, {"error": 'send {"enforce": bool, "limits": {kind: [...]}} (either key)'}
+            )
+        try:
+            self.limits.configure(enforce=payload.get("enforce"), limits=limits)
+        except ValueError as exc:
+            return json_response(400, {"error": str(exc)})
+        return json_response(200, self.limits.as_dict())

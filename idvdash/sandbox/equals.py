@@ -9,6 +9,7 @@ import uuid
 
 from .credentials import SANDBOX_CREDENTIALS
 from .equals_data import EqualsCatalog
+from .limits import Refusal
 from .paging import window
 from .shrink import newest_first, vanished_indices
 from .web import Request, Response, json_response
@@ -39,7 +40,7 @@ class EqualsApi:
         """Name the endpoint a request targets (for fault matching)."""
         return "list" if req.path.rstrip("/") == LIST_PATH else None
 
-    def throttled(self, req: Request) -> Response:
+    def throttled(self, req: Request, refusal: Refusal | None = None) -> Response:
         """Return the rate-limit answer."""
         return equals_error(429, "Too Many Requests")
 

@@ -11,6 +11,7 @@ import math
 
 from .credentials import SANDBOX_CREDENTIALS
 from .idenfy_data import IdenfyCatalog
+from .limits import Refusal
 from .paging import window
 from .shrink import newest_first, vanished_indices
 from .web import Request, Response, json_response
@@ -47,7 +48,7 @@ class IdenfyApi:
         """Name the endpoint a request targets (for fault matching)."""
         return "list" if req.path == LIST_PATH else RECORD_PATHS.get(req.path)
 
-    def throttled(self, req: Request) -> Response:
+    def throttled(self, req: Request, refusal: Refusal | None = None) -> Response:
         """Return iDenfy's rate-limit answer."""
         return idenfy_error(429, "TOO_MANY_REQUESTS", "Too many requests. Try again later.")
 

@@ -14,6 +14,7 @@ from .app import AbortConnection, SandboxApp
 from .clock import DEFAULT_ANCHOR, SimClock
 from .data import Dataset
 from .faults import FaultController
+from .limits import RateLimits
 from .tokens import TokenStore
 from .webhooks import WebhookSender
 
@@ -78,6 +79,7 @@ class SandboxServer:
         seed: int = 1,
         anchor: datetime = DEFAULT_ANCHOR,
         realtime: bool = False,
+        rate_limits: bool = False,
     ) -> None:
         self.host = host
         self.clock = SimClock(anchor, realtime=realtime)
@@ -87,8 +89,16 @@ class SandboxServer:
         self._stopping = threading.Event()
         # Outgoing webhooks: `server.webhooks.target(kind, url, secret)` (see `webhooks/`).
         self.webhooks = WebhookSender(self.dataset, self.clock, self.faults)
+        # Each provider's documented limits, enforced with `rate_limits` (see `limits.py`).
+        self.rate_limits = RateLimits(enforce=rate_limits)
         self.app = SandboxApp(
-            self.dataset, self.faults, self.clock, self.tokens, self._stopping, self.webhooks
+            self.dataset,
+            self.faults,
+            self.clock,
+            self.tokens,
+            self._stopping,
+            self.webhooks,
+            self.rate_limits,
         )
         self._httpd = _ThreadingServer((host, port), _RequestHandler)
         self._httpd.set_app(self.app)

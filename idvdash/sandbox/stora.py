@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl
 
 from .clock import parse_iso
 from .credentials import SANDBOX_CREDENTIALS, SANDBOX_STORA_ACCESS_TOKEN
+from .limits import Refusal
 from .paging import window
 from .sequences import ArithRun, OrderedIndices
 from .shrink import Gone, vanished_indices
@@ -109,12 +110,14 @@ class StoraApi:
             return "list"
         return "detail" if DETAIL.match(req.path) else None
 
-    def throttled(self, req: Request) -> Response:
-        """Return Stora's 429 with its rate-limit headers (§2.8)."""
+    def throttled(self, req: Request, refusal: Refusal | None = None) -> Response:
+        """Return Stora's 429 with its rate-limit headers (§2.8): the full window's limit
+        and the Unix time it has room again (a fault's: 60, and the next second)."""
         response = stora_error("too_many_requests")
+        limit, reset = (refusal.limit, refusal.reset_at) if refusal else (60, time.time() + 1)
         response.headers += [
-            ("RateLimit-Limit", "60"),
-            ("RateLimit-Reset", str(int(time.time()) + 1)),
+            ("RateLimit-Limit", str(limit)),
+            ("RateLimit-Reset", str(math.ceil(reset))),
         ]
         return response
 

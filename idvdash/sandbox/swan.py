@@ -26,6 +26,7 @@ from graphql import (
 )
 
 from .credentials import SANDBOX_CREDENTIALS
+from .limits import Refusal
 from .swan_data import SwanCatalog
 from .swan_resolvers import Resolvers
 from .swan_schema import build
@@ -80,7 +81,7 @@ class SwanApi:
         path = req.path.rstrip("/")
         return {"/oauth2/token": "token", "/graphql": "graphql"}.get(path)
 
-    def throttled(self, req: Request) -> Response:
+    def throttled(self, req: Request, refusal: Refusal | None = None) -> Response:
         """Return Swan's 429."""
         if self.endpoint(req) == "token":
             return hydra_error(429, "too_many_requests", "Too many requests.")

@@ -25,6 +25,7 @@ from idvdash.providers.errors import (
     ProviderUnavailable,
 )
 from idvdash.providers.http import build_session
+from idvdash.providers.ratelimit import Priority
 from idvdash.providers.registry import PROVIDERS, client_for, label
 
 from .models import Verification
@@ -132,7 +133,7 @@ def _call(
         allowed_post=provider.client.posts_are_reads,
     )
     try:
-        client = client_for(account, session=session)
+        client = client_for(account, session=session, priority=Priority.LIVE)
         data = client.read_live(
             read, verification.external_id, subject_ref=verification.subject_ref
         )

@@ -71,6 +71,7 @@ LIVE_COLUMNS = (
     "account__base_url",
     "account__token_url",
     "account__credentials",
+    "account__rate_limits",
 )
 # What the list and the export show: everything else (the payloads) stays on disk.
 LIST_COLUMNS = (

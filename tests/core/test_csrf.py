@@ -13,10 +13,14 @@ pytestmark = pytest.mark.django_db
 
 ROUTES = [(name, url) for name, url in routes(SAMPLES) if name not in CSRF_EXEMPT]
 HTMX = {"HTTP_HX_REQUEST": "true"}
-# Writes a GET may cause: the audit trail, the session, sign-in throttling records.
-MAY_WRITE = {"verifications.AccessEvent", "sessions.Session"} | {
-    f"axes.{model.__name__}" for model in apps.get_app_config("axes").get_models()
-}
+# Writes a GET may cause: the audit trail, the session, sign-in throttling records, and
+# a live read's place in its account's request budget.
+MAY_WRITE = {
+    "verifications.AccessEvent",
+    "sessions.Session",
+    "providers.RateBudget",
+    "providers.RateUse",
+} | {f"axes.{model.__name__}" for model in apps.get_app_config("axes").get_models()}
 
 
 def row_counts() -> dict[str, int]:

@@ -3,6 +3,8 @@
 - `sandbox` (session): a running `SandboxServer` on a free loopback port.
 - `sandbox_faults` (function): the sandbox's `FaultController`; disarms every fault and
   resets the simulated clock before and after the test.
+- `sandbox_rate_limits` (function): the sandbox's `RateLimits`, at the documented limits
+  and not enforced until the test says so; back to that state after the test.
 - `sandbox_accounts` (session): per kind, `{"base_url", "token_url", "credentials"}`
   ready to build idvdash provider accounts from.
 
@@ -15,6 +17,7 @@ import pytest
 
 from idvdash.sandbox.credentials import SANDBOX_CREDENTIALS
 from idvdash.sandbox.faults import FaultController
+from idvdash.sandbox.limits import RateLimits
 from idvdash.sandbox.server import SandboxServer
 
 # Small pages, so the sandbox's rows span several of them.
@@ -48,6 +51,16 @@ def sandbox_faults(sandbox: SandboxServer) -> Iterator[FaultController]:
     finally:
         sandbox.faults.clear()
         sandbox.clock.reset()
+
+
+@pytest.fixture
+def sandbox_rate_limits(sandbox: SandboxServer) -> Iterator[RateLimits]:
+    """Give a test the sandbox's rate limits; leave them unenforced and their counts at zero."""
+    sandbox.rate_limits.reset()
+    try:
+        yield sandbox.rate_limits
+    finally:
+        sandbox.rate_limits.reset()
 
 
 @pytest.fixture(scope="session")

@@ -145,3 +145,87 @@ def test_signed_in_non_staff_get_403_from_the_admin(client, request, url, user_f
     assert response.status_code == 403
     for secret in all_secrets():
         assert secret not in response.content.decode()
+
+
+def test_the_rate_limits_section_shows_the_providers_documented_limits(admin_client_):
+    stora = ProviderAccountFactory(kind="stora")
+    equals = ProviderAccountFactory(kind="equals")
+
+    def page(account):
+        url = reverse("admin:providers_provideraccount_change", args=[account.pk])
+        return admin_client_.get(url).content.decode()
+
+    assert "10 requests per second and 60 requests per minute" in page(stora)
+    assert (
+        "[{&quot;requests&quot;: 10, &quot;seconds&quot;: 1}, "
+        "{&quot;requests&quot;: 60, &quot;seconds&quot;: 60}]"
+    ) in page(stora)
+    assert "no limit (Equals Money documents none)" in page(equals)
+
+
+def test_an_account_overrides_its_rate_limits_in_the_admin(admin_client_):
+    response = admin_client_.post(
+        ADD_URL,
+        form_data(
+            credential_client_id="cid-1",
+            credential_client_secret="secret-1",
+            rate_limits='[{"requests": 500, "seconds": 300}]',
+        ),
+    )
+
+    assert response.status_code == 302
+    account = ProviderAccount.objects.get(name="new-account")
+    assert account.rate_limits == [{"requests": 500, "seconds": 300}]
+
+
+def test_empty_rate_limits_mean_the_documented_ones(admin_client_):
+    admin_client_.post(
+        ADD_URL,
+        form_data(credential_client_id="cid-1", credential_client_secret="secret-1"),
+    )
+
+    assert ProviderAccount.objects.get(name="new-account").rate_limits is None
+
+
+@pytest.mark.parametrize(
+    "value", ['{"requests": 5}', '[{"requests": 0, "seconds": 1}]', "[{", '"fast"']
+)
+def test_malformed_rate_limits_are_refused_on_the_form(admin_client_, value):
+    response = admin_client_.post(
+        ADD_URL,
+        form_data(
+            credential_client_id="cid-1", credential_client_secret="secret-1", rate_limits=value
+        ),
+    )
+
+    assert response.status_code == 200
+    assert "rate_limits" in response.context["adminform"].form.errors
+    assert not ProviderAccount.objects.filter(name="new-account").exists()
+
+
+def test_the_scans_section_says_how_each_provider_is_read_by_default(admin_client_):
+    def page(kind):
+        account = ProviderAccountFactory(kind=kind)
+        url = reverse("admin:providers_provideraccount_change", args=[account.pk])
+        return admin_client_.get(url).content.decode()
+
+    assert "reads its 3 newest pages; the whole list every 6:00:00" in page("equals")
+    assert "reads what changed since the last sync; the whole list every 1 day" in page("stora")
+    assert "Swan reads the whole list." in page("swan")
+
+
+def test_an_account_overrides_how_it_is_scanned_in_the_admin(admin_client_):
+    response = admin_client_.post(
+        ADD_URL,
+        form_data(
+            credential_client_id="cid-1",
+            credential_client_secret="secret-1",
+            recent_pages="0",
+            full_scan_interval="02:00:00",
+        ),
+    )
+
+    assert response.status_code == 302
+    account = ProviderAccount.objects.get(name="new-account")
+    assert (account.recent_pages, str(account.full_scan_interval)) == (0, "2:00:00")
+    assert account.scan_policy.recent_pages == 0

@@ -81,8 +81,9 @@ def test_saving_the_admin_form_with_new_credentials_recovers_the_account(
     account, _ = lost_account
     url = reverse("admin:providers_provideraccount_change", args=[account.pk])
     form = admin_client_.get(url).context["adminform"].form
+    # What the page posts back: each field as it renders (JSON as text, not a list).
     data = {
-        name: value
+        name: form[name].value()
         for name, value in form.initial.items()
         if value is not None and not name.startswith("credential")
     }

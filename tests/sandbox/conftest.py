@@ -72,3 +72,29 @@ def shape_matches(actual: object, expected: object, path: str = "$") -> list[str
     if type(actual) is not type(expected):
         return [f"{path}: expected {type(expected).__name__}, got {type(actual).__name__}"]
     return []
+
+
+# Each provider's list, and how a request to it authenticates.
+LISTS: dict[str, tuple[str, dict[str, object]]] = {
+    "stora": ("/2025-09/identity_verifications", {"headers": STORA_HEADERS}),
+    "idenfy": ("/kyc/identifications/", {"auth": IDENFY_AUTH}),
+    "equals": ("/applications/identity-verification-sessions", {"headers": EQUALS_HEADERS}),
+}
+
+
+def list_page(http, sandbox, kind: str, **params) -> requests.Response:
+    """GET one page of `kind`'s list with valid credentials."""
+    path, auth = LISTS[kind]
+    return http.get(sandbox.base_urls[kind] + path, params=params, timeout=5, **auth)
+
+
+def stora_list(http, sandbox, **params) -> requests.Response:
+    return list_page(http, sandbox, "stora", **params)
+
+
+def idenfy_list(http, sandbox, **params) -> requests.Response:
+    return list_page(http, sandbox, "idenfy", **params)
+
+
+def equals_list(http, sandbox, **params) -> requests.Response:
+    return list_page(http, sandbox, "equals", **params)

@@ -8,34 +8,7 @@ import requests
 
 from idvdash.sandbox.credentials import SANDBOX_CREDENTIALS, SANDBOX_STORA_ACCESS_TOKEN
 
-from .conftest import EQUALS_HEADERS, IDENFY_AUTH, STORA_HEADERS
-
-
-def stora_list(http, sandbox, **params):
-    return http.get(
-        sandbox.base_urls["stora"] + "/2025-09/identity_verifications",
-        params=params,
-        headers=STORA_HEADERS,
-        timeout=5,
-    )
-
-
-def idenfy_list(http, sandbox, **params):
-    return http.get(
-        sandbox.base_urls["idenfy"] + "/kyc/identifications/",
-        params=params,
-        auth=IDENFY_AUTH,
-        timeout=5,
-    )
-
-
-def equals_list(http, sandbox, **params):
-    return http.get(
-        sandbox.base_urls["equals"] + "/applications/identity-verification-sessions",
-        params=params,
-        headers=EQUALS_HEADERS,
-        timeout=5,
-    )
+from .conftest import IDENFY_AUTH, STORA_HEADERS, equals_list, idenfy_list, stora_list
 
 
 def test_rate_limit_with_retry_after_seconds_then_recovers(sandbox, http, sandbox_faults):

@@ -4,6 +4,7 @@ import html as html_lib
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -214,12 +215,20 @@ def test_opening_the_same_status_again_rewrites_only_the_fetch_time(
     get(reviewer_client, "live_status", verification)
     first = Verification.objects.get(pk=verification.pk)
 
-    # session, user, permissions, the row, the audit row (in a savepoint), the fetch time
-    with django_assert_num_queries(8) as again:
+    # session, user, permissions, the row, the audit row (in a savepoint), the fetch time;
+    # on SQLite the request's place in the account's budget is taken on this connection
+    # too (providers/ratelimit.py: a savepoint, the budget row, its slots, a slot, the
+    # count), where PostgreSQL has a connection of its own for it
+    budget = 6 if connection.vendor == "sqlite" else 0
+    with django_assert_num_queries(8 + budget) as again:
         response, _ = get(reviewer_client, "live_status", verification)
 
     assert response.status_code == 200
-    (update,) = [q["sql"] for q in again.captured_queries if q["sql"].startswith("UPDATE")]
+    (update,) = [
+        q["sql"]
+        for q in again.captured_queries
+        if q["sql"].startswith('UPDATE "verifications_verification"')
+    ]
     assert '"detail_fetched_at"' in update
     for column in ('"detail" =', '"provider_created_at"', '"provider_updated_at"'):
         assert column not in update

@@ -22,4 +22,5 @@ PROVIDER = Provider(
     # Sessions are listed newest first (createdAt desc) and there is no changed-since
     # filter: recent pages often, the whole list (which finds deletions) less often.
     scans=ScanPolicy(recent_pages=3, full_every=timedelta(hours=6)),
+    # Equals documents no rate limit (idenfy-equals.md §2.7): none unless an account sets one.
 )

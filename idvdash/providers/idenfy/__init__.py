@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from idvdash.providers.spec import Credentials, Provider, ScanPolicy
+from idvdash.providers.spec import Credentials, Provider, RateLimit, ScanPolicy
 
 from . import detail, normalise, webhooks
 from .client import IdenfyClient
@@ -24,6 +24,8 @@ PROVIDER = Provider(
     live_context=detail.LIVE_CONTEXT,
     times_from_detail=normalise.times_from_detail,
     webhooks=webhooks,
+    # 10,000 requests per hour per account (idenfy-equals.md §1.7).
+    rate_limits=(RateLimit(10_000, 3600),),
     superseded=webhooks.superseded,
     # Its list's order is not documented (newest first in practice); its webhooks carry
     # every change, and a full scan of a large account spends its hourly request budget.

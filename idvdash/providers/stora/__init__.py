@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from idvdash.providers.spec import Credentials, Provider, ScanPolicy
+from idvdash.providers.spec import Credentials, Provider, RateLimit, ScanPolicy
 
 from . import detail, normalise, webhooks
 from .client import StoraClient
@@ -26,4 +26,6 @@ PROVIDER = Provider(
     webhooks=webhooks,
     # Read incrementally by update time; a full read from the start finds deletions.
     scans=ScanPolicy(full_every=timedelta(hours=24)),
+    # 10 requests per second and 60 per minute, both at once (swan-stora.md §2.8).
+    rate_limits=(RateLimit(10, 1), RateLimit(60, 60)),
 )

@@ -1,6 +1,6 @@
 """Swan: GraphQL partner API with OAuth2 client credentials; identifications per user."""
 
-from idvdash.providers.spec import Credentials, Provider
+from idvdash.providers.spec import Credentials, Provider, RateLimit
 
 from . import detail, normalise, webhooks
 from .client import SwanClient
@@ -21,4 +21,6 @@ PROVIDER = Provider(
     live_context=detail.LIVE_CONTEXT,
     live_records=detail.live_records,
     webhooks=webhooks,
+    # 2,000 requests per 5 minutes (swan-stora.md §1.7; Swan counts per IP and endpoint).
+    rate_limits=(RateLimit(2_000, 300),),
 )

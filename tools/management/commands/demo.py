@@ -92,7 +92,9 @@ class Command(BaseCommand):
             f"--webhook={kind}=http://{addr}/webhooks/{demo_account_name(kind)}/"
             for kind in SANDBOX_PATHS
         ]
-        children.append(self._spawn("runsandbox", "--port", str(port), "--size", str(size), *hooks))
+        # The providers' documented rate limits hold, as they would at the providers.
+        command = ["runsandbox", "--port", str(port), "--size", str(size), "--rate-limits"]
+        children.append(self._spawn(*command, *hooks))
         try:
             wait_until_healthy(health, process=children[-1], name="sandbox", timeout=30)
         except RuntimeError:

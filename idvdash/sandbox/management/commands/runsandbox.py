@@ -36,6 +36,11 @@ class Command(BaseCommand):
             "--realtime", action="store_true", help="let simulated time run with the wall clock"
         )
         parser.add_argument(
+            "--rate-limits",
+            action="store_true",
+            help="answer 429, as each provider does, beyond its documented request limits",
+        )
+        parser.add_argument(
             "--fault",
             action="append",
             default=[],
@@ -83,6 +88,7 @@ class Command(BaseCommand):
                 seed=int(options["seed"]),
                 anchor=anchor,
                 realtime=bool(options["realtime"]),
+                rate_limits=bool(options["rate_limits"]),
             )
         except (OSError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
@@ -121,8 +127,10 @@ class Command(BaseCommand):
         write(f"  stora long-lived access token: {SANDBOX_STORA_ACCESS_TOKEN}")
         write(
             f"  control: {server.url}/_control/health, /_control/faults, /_control/clock, "
-            "/_control/webhooks"
+            "/_control/webhooks, /_control/rate_limits"
         )
+        enforced = "enforced" if server.rate_limits.enforce else "not enforced (--rate-limits)"
+        write(f"  the providers' documented rate limits: {enforced}")
         for target in server.webhooks.targets():
             kind = str(target["kind"])
             secret = SANDBOX_WEBHOOK_SECRETS[kind]
