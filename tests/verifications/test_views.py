@@ -120,7 +120,7 @@ def test_the_next_page_link_continues_after_the_last_row(reviewer_client, monkey
     monkeypatch.setattr(queries, "PAGE_SIZE", 2)
     now = timezone.now()
     for n in range(5):
-        VerificationFactory(external_id=f"r{n}", provider_updated_at=now - timedelta(hours=n))
+        VerificationFactory(external_id=f"r{n}", changed_at=now - timedelta(hours=n))
 
     first = reviewer_client.get(LIST, {"outcome": "approved"})
     cursor = first.context["page"].next_cursor
