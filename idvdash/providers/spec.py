@@ -109,6 +109,8 @@ class Provider:
     - `webhooks`: how its webhook deliveries are verified, read and learned from.
     - `superseded(stored, record)`: whether a pushed record must not replace the stored
       row (`outcome`, `raw`) even though its time is not older.
+    - `times_note`: for a provider whose list leaves times out, how pages say so and
+      how the time can be learned; `time_not_given` is what pages show.
     """
 
     kind: str
@@ -126,6 +128,12 @@ class Provider:
     times_from_detail: Callable[[object], dict[str, Any]] = _nothing
     webhooks: WebhookReader | None = None
     superseded: Callable[[Mapping[str, Any], VerificationRecord], bool] = _never
+    times_note: str = ""
+
+    @property
+    def time_not_given(self) -> str:
+        """What a page shows for a time the provider did not give."""
+        return self.times_note or f"Not given by {self.label}"
 
     @property
     def live_reads(self) -> frozenset[LiveRead]:

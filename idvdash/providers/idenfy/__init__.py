@@ -23,4 +23,5 @@ PROVIDER = Provider(
     times_from_detail=normalise.times_from_detail,
     webhooks=webhooks,
     superseded=webhooks.superseded,
+    times_note="Not given by iDenfy's list — opening the record reads it from iDenfy",
 )
