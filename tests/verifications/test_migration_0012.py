@@ -18,6 +18,14 @@ LATER_SYNC = datetime(2026, 6, 3, 9, 0, tzinfo=UTC)
 REAL = datetime(2026, 2, 1, 8, 0, tzinfo=UTC)
 
 
+@pytest.fixture(autouse=True)
+def latest_afterwards():
+    """Leave the database migrated to the end, even when a test stops half-way."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 def migrate(targets):
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()

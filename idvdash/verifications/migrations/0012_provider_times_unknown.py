@@ -58,6 +58,17 @@ def fill_changed_at(apps, schema_editor):
     schema_editor.execute(
         f"UPDATE {TABLE} SET changed_at = {later}(first_seen_at, provider_updated_at)"
     )
+    _check_constraints_now(schema_editor)
+
+
+def _check_constraints_now(schema_editor):
+    """PostgreSQL: run the deferred foreign-key checks a row update queued, now.
+
+    A row updated twice in one transaction queues a deferred check of its account; a
+    later ALTER TABLE or CREATE INDEX on the table refuses to run while one is pending.
+    """
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def clear_stood_in_times(apps, schema_editor):
@@ -69,6 +80,7 @@ def clear_stood_in_times(apps, schema_editor):
     sourced = idenfy.exclude(detail__isnull=True) | idenfy.filter(raw__has_key="startTime")
     for pk, raw, detail in sourced.values_list("pk", "raw", "detail").iterator():
         verification.objects.filter(pk=pk).update(**_sourced_times(raw, detail))
+    _check_constraints_now(schema_editor)
 
 
 def stand_in_times(apps, schema_editor):
@@ -80,6 +92,7 @@ def stand_in_times(apps, schema_editor):
     verification.objects.filter(provider_updated_at__isnull=True).update(
         provider_updated_at=models.F("changed_at")
     )
+    _check_constraints_now(schema_editor)
 
 
 def _sourced_times(raw: object, detail: object) -> dict:
