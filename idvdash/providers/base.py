@@ -31,12 +31,17 @@ class VerificationRecord:
     external_id: str
     subject_ref: str
     raw_status: str
-    created_at: datetime
+    # The provider's own times, None where it did not give one (iDenfy's list gives
+    # none); nothing stands in for a missing time.
+    created_at: datetime | None
     updated_at: datetime | None
     payload: dict[str, Any]
-    # False where created_at stands in for a time the provider did not give (iDenfy's
-    # list): the mirror then keeps the creation time it already has.
-    times_given: bool = True
+
+    @property
+    def times_given(self) -> bool:
+        """Whether the provider gave any time for the record (the mirror keeps stored
+        times a record does not give; see `verifications/sync.py`)."""
+        return self.created_at is not None or self.updated_at is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,6 +41,12 @@ def label(kind: str) -> str:
     return known.label if known else kind
 
 
+def time_not_given(kind: str) -> str:
+    """Return how a page says that the provider did not give a time (and how to learn it)."""
+    known = PROVIDERS.get(kind)
+    return known.time_not_given if known else f"Not given by {kind}"
+
+
 def client_for(
     account: ProviderAccountLike,
     *,

@@ -148,6 +148,8 @@ class Provider:
     - `rate_limits`: the provider's documented request limits per account, all of which
       hold at once (`providers/ratelimit.py` keeps every account under them); an account
       may override them.
+    - `times_note`: for a provider whose list leaves times out, how pages say so and
+      how the time can be learned; `time_not_given` is what pages show.
     """
 
     kind: str
@@ -167,6 +169,12 @@ class Provider:
     superseded: Callable[[Mapping[str, Any], VerificationRecord], bool] = _never
     scans: ScanPolicy = field(default_factory=ScanPolicy)
     rate_limits: tuple[RateLimit, ...] = ()
+    times_note: str = ""
+
+    @property
+    def time_not_given(self) -> str:
+        """What a page shows for a time the provider did not give."""
+        return self.times_note or f"Not given by {self.label}"
 
     @property
     def live_reads(self) -> frozenset[LiveRead]:

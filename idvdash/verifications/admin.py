@@ -41,12 +41,13 @@ class VerificationAdmin(ReadOnlyAdmin):
         "raw_status",
         "suspected",
         "provider_updated_at",
+        "changed_at",
     ]
     list_filter = ["provider", "outcome", "suspected", "account"]
     list_select_related = ["account"]
     search_fields = ["external_id", "subject_ref"]
     search_help_text = "Subject or external id: exact or the start of it, any case."
-    ordering = ["-provider_updated_at", "-id"]
+    ordering = ["-changed_at", "-id"]
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet, search_term: str

@@ -26,6 +26,10 @@ HEADER = (
     "provider_updated_at",
     "url",
     "last_decision",  # the last approved / declined / suspected outcome, kept after deletion
+    # idvdash's own times (the provider's two above are empty where it gave none).
+    "first_seen_by_idvdash",
+    "changed_in_idvdash_mirror",
+    "last_synced",
 )
 CHUNK_SIZE = 2000
 PK_PLACEHOLDER = 987654321
@@ -68,11 +72,19 @@ def row_values(verification: Verification, url: str) -> list[str]:
         verification.raw_status,
         "true" if verification.suspected else "false",
         ";".join(str(code) for code in verification.reason_codes or []),
-        format_timestamp(verification.provider_created_at),
-        format_timestamp(verification.provider_updated_at),
+        _timestamp(verification.provider_created_at),
+        _timestamp(verification.provider_updated_at),
         url.format(verification.pk),
         verification.decisive_outcome,
+        _timestamp(verification.first_seen_at),
+        _timestamp(verification.changed_at),
+        _timestamp(verification.last_synced_at),
     ]
+
+
+def _timestamp(value: datetime | None) -> str:
+    """A time as ISO 8601 UTC; an empty cell for a time nobody gave."""
+    return format_timestamp(value) if value is not None else ""
 
 
 def safe_cell(value: str) -> str:

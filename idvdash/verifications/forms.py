@@ -28,6 +28,12 @@ OUTCOME_HELP = (
     "decision: Approved”, or “no decision was made”."
 )
 
+STALE_HELP = (
+    "Unchanged in idvdash's mirror for at least this many days: no change of status, "
+    "outcome or reasons seen since (a time every record has; the providers' own "
+    "update times are not given by every list)."
+)
+
 SUSPECTED_CHOICES = [("", "Any"), ("yes", "Suspected"), ("no", "Not suspected")]
 
 
@@ -72,17 +78,21 @@ class VerificationFilterForm(forms.Form):
     )
     suspected = forms.ChoiceField(required=False, choices=SUSPECTED_CHOICES)
     updated_from = forms.DateField(
-        label="Updated from", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Changed in idvdash's mirror from",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     updated_to = forms.DateField(
-        label="Updated to", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Changed in idvdash's mirror to",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     stale = forms.IntegerField(
         label="Stale for days",
         required=False,
         min_value=1,
         max_value=MAX_STALE_DAYS,
-        help_text="No provider update for at least this many days.",
+        help_text=STALE_HELP,
         widget=forms.NumberInput(attrs={"placeholder": "days", "inputmode": "numeric"}),
     )
     sort = forms.ChoiceField(

@@ -31,10 +31,15 @@ class Verification(models.Model):
     # Swan: {"expert": {"status", "reasons", "expiredAt"}, "qes": {...}, "pvid": {...}}.
     levels = models.JSONField(default=dict, blank=True)
     process = models.CharField(max_length=64, blank=True)
-    provider_created_at = models.DateTimeField()
-    # Never null: the provider's update time, else its creation time.
-    provider_updated_at = models.DateTimeField()
+    # The provider's own times, exactly as it gave them; NULL where it gave none
+    # (iDenfy's list: a webhook or a live read learns them). Shown, never sorted on.
+    provider_created_at = models.DateTimeField(null=True, blank=True)
+    provider_updated_at = models.DateTimeField(null=True, blank=True)
+    # idvdash's own times, which every row has: the list sorts and filters on these.
     first_seen_at = models.DateTimeField(auto_now_add=True)
+    # When the mirror first held the row or last saw its status, outcome, suspicion,
+    # reasons, levels or process change (sync.write_rows).
+    changed_at = models.DateTimeField()
     last_synced_at = models.DateTimeField()
     # The last sync that saw the row at the provider; older than last_synced_at
     # of its account means the provider no longer lists it.
@@ -56,30 +61,22 @@ class Verification(models.Model):
             ),
         ]
         indexes = [
-            # Every list ordering ends on id, so keyset pages are stable.
-            models.Index(fields=["-provider_updated_at", "-id"], name="verif_updated"),
-            models.Index(fields=["-provider_created_at", "-id"], name="verif_created"),
-            models.Index(fields=["provider", "-provider_updated_at", "-id"], name="verif_prov_upd"),
-            models.Index(fields=["account", "-provider_updated_at", "-id"], name="verif_acct_upd"),
-            models.Index(fields=["outcome", "-provider_updated_at", "-id"], name="verif_outc_upd"),
-            models.Index(
-                fields=["suspected", "-provider_updated_at", "-id"], name="verif_susp_upd"
-            ),
+            # Every list ordering ends on id, so keyset pages are stable; each filter
+            # has an index per sort column, so no list page sorts rows itself.
+            models.Index(fields=["-changed_at", "-id"], name="verif_changed"),
+            models.Index(fields=["-first_seen_at", "-id"], name="verif_seen"),
+            models.Index(fields=["provider", "-changed_at", "-id"], name="verif_prov_chg"),
+            models.Index(fields=["account", "-changed_at", "-id"], name="verif_acct_chg"),
+            models.Index(fields=["outcome", "-changed_at", "-id"], name="verif_outc_chg"),
+            models.Index(fields=["suspected", "-changed_at", "-id"], name="verif_susp_chg"),
+            models.Index(fields=["provider", "-first_seen_at", "-id"], name="verif_prov_seen"),
+            models.Index(fields=["account", "-first_seen_at", "-id"], name="verif_acct_seen"),
+            models.Index(fields=["outcome", "-first_seen_at", "-id"], name="verif_outc_seen"),
+            models.Index(fields=["suspected", "-first_seen_at", "-id"], name="verif_susp_seen"),
             models.Index(fields=["external_id"], name="verif_external_id"),
-            # The same filters sorted by creation time: no list page sorts rows itself.
-            models.Index(fields=["provider", "-provider_created_at", "-id"], name="verif_prov_crt"),
-            models.Index(fields=["account", "-provider_created_at", "-id"], name="verif_acct_crt"),
-            models.Index(fields=["outcome", "-provider_created_at", "-id"], name="verif_outc_crt"),
-            models.Index(
-                fields=["suspected", "-provider_created_at", "-id"], name="verif_susp_crt"
-            ),
             # One person's rows, in either order (also the detail page's "same person").
-            models.Index(
-                fields=["subject_ref", "-provider_updated_at", "-id"], name="verif_subj_upd"
-            ),
-            models.Index(
-                fields=["subject_ref", "-provider_created_at", "-id"], name="verif_subj_crt"
-            ),
+            models.Index(fields=["subject_ref", "-changed_at", "-id"], name="verif_subj_chg"),
+            models.Index(fields=["subject_ref", "-first_seen_at", "-id"], name="verif_subj_seen"),
         ]
 
     def __str__(self) -> str:

@@ -31,7 +31,7 @@ def to_fields(kind: str, record: VerificationRecord) -> dict[str, Any]:
         "levels": fields.get("levels", {}),
         "process": fields.get("process", "")[:RAW_STATUS_LENGTH],
         "provider_created_at": record.created_at,
-        "provider_updated_at": record.updated_at or record.created_at,
+        "provider_updated_at": record.updated_at,
         "raw": record.payload,
     }
 

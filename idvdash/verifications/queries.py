@@ -20,7 +20,8 @@ from .querysets import MAX_PK, Match, Sort, VerificationQuerySet
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000
-CURSOR_VERSION = "1"
+# 2: the sorts moved from the provider's times to idvdash's own (changed_at, first_seen_at).
+CURSOR_VERSION = "2"
 
 __all__ = [
     "COUNT_CAP",
@@ -100,10 +101,11 @@ class Cursor:
 
 @dataclass(frozen=True, slots=True)
 class ListPage:
-    """One keyset page of list rows and the cursor of the next, if there is one."""
+    """One keyset page of list rows, the cursor of the next (if any) and their sort."""
 
     rows: list[Verification]
     next_cursor: str | None
+    sort: Sort = Sort.UPDATED_DESC
 
 
 def filter_verifications(*, filters: Filters) -> VerificationQuerySet:
@@ -135,18 +137,16 @@ def page_after(
 
     `qs` must already be ordered by the cursor's sort (filter_verifications does that).
     """
+    sort = cursor.sort if cursor is not None else _sort_of(qs)
     if cursor is not None:
         qs = qs.after(cursor)
     rows = list(qs[: size + 1])
     if len(rows) <= size:
-        return ListPage(rows=rows, next_cursor=None)
+        return ListPage(rows=rows, next_cursor=None, sort=sort)
     rows = rows[:size]
-    sort = cursor.sort if cursor is not None else _sort_of(qs)
     last = rows[-1]
-    return ListPage(
-        rows=rows,
-        next_cursor=Cursor(sort=sort, value=getattr(last, sort.column), pk=last.pk).encode(),
-    )
+    cursor = Cursor(sort=sort, value=getattr(last, sort.column), pk=last.pk)
+    return ListPage(rows=rows, next_cursor=cursor.encode(), sort=sort)
 
 
 def count_capped(qs: QuerySet, *, cap: int = COUNT_CAP) -> tuple[int, bool]:
@@ -156,7 +156,7 @@ def count_capped(qs: QuerySet, *, cap: int = COUNT_CAP) -> tuple[int, bool]:
 
 
 def _sort_of(qs: QuerySet) -> Sort:
-    first = qs.query.order_by[0] if qs.query.order_by else "-provider_updated_at"
+    first = qs.query.order_by[0] if qs.query.order_by else "-changed_at"
     for sort in Sort:
         if first == ("-" if sort.descending else "") + sort.column:
             return sort

@@ -1,9 +1,10 @@
 """The mirror's querysets: list filters, search, one record, its person, and totals.
 
 Every list ordering ends on `id`, and every filter is shaped to walk the indexes on
-Verification (`(-provider_updated_at, -id)`, `(-provider_created_at, -id)`,
-`(provider|account|outcome|suspected, -provider_updated_at, -id)`, `subject_ref`,
-`external_id`). Keyset conditions avoid row values, `a <= x AND (a < x OR id < y)`,
+Verification (`(-changed_at, -id)`, `(-first_seen_at, -id)`,
+`(provider|account|outcome|suspected|subject_ref, -changed_at or -first_seen_at, -id)`,
+`external_id`). The list sorts and filters on idvdash's own times, which every row
+has; the provider's times are shown where it gave them, and sort nothing. Keyset conditions avoid row values, `a <= x AND (a < x OR id < y)`,
 so SQLite and PostgreSQL both turn the first term into an index range.
 
 Search matches the start of subject_ref / external_id (the default, on the
@@ -86,6 +87,9 @@ LIST_COLUMNS = (
     "reason_codes",
     "provider_created_at",
     "provider_updated_at",
+    "first_seen_at",
+    "changed_at",
+    "last_synced_at",
 )
 
 
@@ -101,7 +105,11 @@ class Match(StrEnum):
 
 
 class Sort(StrEnum):
-    """List orderings: a column and a direction, always ending on id."""
+    """List orderings: one of idvdash's own times and a direction, always ending on id.
+
+    "updated" is when the mirror last saw the record change (`changed_at`), "created"
+    when idvdash first saw it (`first_seen_at`): times every row has, at every provider.
+    """
 
     UPDATED_DESC = "-updated"
     UPDATED_ASC = "updated"
@@ -110,7 +118,7 @@ class Sort(StrEnum):
 
     @property
     def column(self) -> str:
-        return "provider_updated_at" if self.value.endswith("updated") else "provider_created_at"
+        return "changed_at" if self.value.endswith("updated") else "first_seen_at"
 
     @property
     def descending(self) -> bool:
@@ -120,12 +128,21 @@ class Sort(StrEnum):
     def label(self) -> str:
         return SORT_LABELS[self]
 
+    @property
+    def time_label(self) -> str:
+        """The name of the time this sort orders by, for people."""
+        return TIME_LABELS[self.column]
+
 
 SORT_LABELS = {
-    Sort.UPDATED_DESC: "Recently updated",
-    Sort.UPDATED_ASC: "Least recently updated",
-    Sort.CREATED_DESC: "Newest",
-    Sort.CREATED_ASC: "Oldest",
+    Sort.UPDATED_DESC: "Recently changed in idvdash's mirror",
+    Sort.UPDATED_ASC: "Least recently changed in idvdash's mirror",
+    Sort.CREATED_DESC: "First seen by idvdash, newest first",
+    Sort.CREATED_ASC: "First seen by idvdash, oldest first",
+}
+TIME_LABELS = {
+    "changed_at": "Last changed in idvdash's mirror",
+    "first_seen_at": "First seen by idvdash",
 }
 
 
@@ -156,7 +173,7 @@ class VerificationQuerySet(QuerySet):
     def updated_between(
         self, start: date | None, end: date | None, *, sort: Sort = Sort.UPDATED_DESC
     ) -> Self:
-        """Keep rows last updated on or after `start` and on or before `end` (UTC days)."""
+        """Keep rows last changed in the mirror on or after `start`, on or before `end` (UTC days)."""
         qs, updated = self, _updated_for(sort)
         if start is not None:
             qs = qs.filter(GreaterThanOrEqual(updated, _day_start(start)))
@@ -165,7 +182,7 @@ class VerificationQuerySet(QuerySet):
         return qs
 
     def stale(self, days: int, *, sort: Sort = Sort.UPDATED_DESC) -> Self:
-        """Keep rows the provider has not updated for at least `days` days."""
+        """Keep rows whose state has not changed in the mirror for at least `days` days."""
         return self.filter(LessThan(_updated_for(sort), timezone.now() - timedelta(days=days)))
 
     def matching(self, text: str, match: Match = Match.PREFIX) -> Self:
@@ -324,16 +341,16 @@ class _NotIndexed(Func):
 
 
 def _updated_for(sort: Sort) -> Expression:
-    """provider_updated_at to filter on, when the list is in `sort` order.
+    """changed_at to filter on, when the list is in `sort` order.
 
-    Sorted by creation time, a range on the update time must not pick the index:
-    SQLite would read the whole range and sort it in a temporary B-tree. Walking the
-    creation-time index and checking the update time per row stops after one page.
+    Sorted by first-seen time, a range on changed_at must not pick the index: SQLite
+    would read the whole range and sort it in a temporary B-tree. Walking the
+    first-seen index and checking changed_at per row stops after one page.
     PostgreSQL weighs both with its statistics and needs no hint.
     """
-    if sort.column == "provider_updated_at" or connection.vendor != "sqlite":
-        return F("provider_updated_at")
-    return _NotIndexed(F("provider_updated_at"))
+    if sort.column == "changed_at" or connection.vendor != "sqlite":
+        return F("changed_at")
+    return _NotIndexed(F("changed_at"))
 
 
 def _day_start(day: date) -> datetime:

@@ -65,9 +65,9 @@ SHRANK = "The list of {account} shrank while it was read ({how}); rows that move
 SHRANK_COUNT = "{before:,} rows, then {after:,}"
 SHRANK_PAGE = "a page it had announced no longer exists"
 
-# Fields a write overwrites on an existing row; first_seen_at and the detail snapshot
-# are never touched, and subject_ref is kept when the provider omits it. The creation
-# time is overwritten only by a record whose times the provider gave (see write_rows).
+# Fields a write sets on an existing row; first_seen_at and the detail snapshot are
+# never touched, and subject_ref is kept when the provider omits it. The provider's
+# times and changed_at are written by the rules in write_rows.
 UPDATE_FIELDS = [
     "provider",
     "subject_ref",
@@ -78,12 +78,16 @@ UPDATE_FIELDS = [
     "reason_codes",
     "levels",
     "process",
+    "provider_created_at",
     "provider_updated_at",
+    "changed_at",
     "raw",
     "fingerprint",
     "last_synced_at",
     "last_seen_at",
 ]
+# What the mirror shows of a verification's state: changed_at moves when one of these does.
+STATE_FIELDS = ["raw_status", "outcome", "suspected", "reason_codes", "levels", "process"]
 
 
 class SyncRefused(Exception):
@@ -301,14 +305,13 @@ def upsert_page(
             account=account, external_id__in=list(records)
         ).values_list("external_id", "pk", "fingerprint", "subject_ref", "decisive_outcome")
     }
-    to_write: dict[bool, list[dict[str, Any]]] = {True: [], False: []}
+    to_write: list[dict[str, Any]] = []
     unchanged: list[int] = []
     created = 0
     for external_id, record in records.items():
         pk, fingerprint, stored_subject, decisive = known.get(external_id, (None, None, "", ""))
         # The fingerprint is the payload exactly as the provider lists it (before
-        # enrichment, and before any time we stand in for a missing one), so an
-        # unchanged listing is recognised on every later scan.
+        # enrichment), so an unchanged listing is recognised on every later scan.
         as_listed = fingerprint_of(record.payload)
         if pk is not None and as_listed == fingerprint:
             unchanged.append(pk)
@@ -324,43 +327,42 @@ def upsert_page(
             decisive = fields["outcome"]
         fields["decisive_outcome"] = decisive
         created += pk is None
-        to_write[record.times_given].append(fields)
-    for times_given, rows in to_write.items():
-        pks = write_rows(account=account, rows=rows, now=now, times_given=times_given)
-        if written is not None:
-            written.extend(fields["external_id"] for fields in rows)
-        if listed is not None:
-            listed.extend(pks)
+        to_write.append(fields)
+    pks = write_rows(account=account, rows=to_write, now=now)
+    if written is not None:
+        written.extend(fields["external_id"] for fields in to_write)
     if listed is not None:
+        listed.extend(pks)
         listed.extend(unchanged)
-    changed = len(to_write[True]) + len(to_write[False])
+    changed = len(to_write)
     return {"created": created, "updated": changed - created, "unchanged": len(unchanged)}
 
 
-INSERT_FIELDS = ["account", "external_id", *UPDATE_FIELDS, "provider_created_at", "first_seen_at"]
+INSERT_FIELDS = ["account", "external_id", *UPDATE_FIELDS, "first_seen_at"]
 JSON_FIELDS = {"reason_codes", "levels", "raw"}
 DATETIME_FIELDS = {
     "provider_created_at",
     "provider_updated_at",
     "first_seen_at",
+    "changed_at",
     "last_synced_at",
     "last_seen_at",
 }
 
 
-def write_rows(
-    *, account: ProviderAccount, rows: list[dict[str, Any]], now: datetime, times_given: bool = True
-) -> list[int]:
+def write_rows(*, account: ProviderAccount, rows: list[dict[str, Any]], now: datetime) -> list[int]:
     """Insert or update rows by (account, external_id) in one statement per batch; return
     the ids of the rows written.
 
     Hand-written because the ORM's bulk_create spends most of its time compiling
     values; INSERT ... ON CONFLICT DO UPDATE reads the same on SQLite and PostgreSQL.
 
-    Rows whose times the provider did not give (`times_given` False: iDenfy's list,
-    where the time of the sync stands in) keep the stored creation time, and keep the
-    stored update time too unless their status changed: a time a webhook or a live
-    read taught the mirror is not replaced by the time of a later scan.
+    The provider's times are stored as given, never stood in for. A record without a
+    creation time (iDenfy's list) keeps the one a webhook or a live read taught the
+    row; without an update time it keeps the stored one while the row's state
+    (STATE_FIELDS) is unchanged, and has none once it changed: the provider changed
+    the record at a time it did not say. `changed_at` is `now` for a new row and for a
+    row whose state changed, and stays as it was otherwise.
     """
     if not rows:
         return []
@@ -373,17 +375,21 @@ def write_rows(
     def column(name: str) -> str:
         return ops.quote_name(meta.get_field(name).column)
 
-    def assignment(name: str) -> str:
-        if name == "provider_updated_at" and not times_given:
-            return (
-                f"{column(name)} = CASE WHEN {table}.{column('raw_status')} = "
-                f"EXCLUDED.{column('raw_status')} THEN {table}.{column(name)} "
-                f"ELSE EXCLUDED.{column(name)} END"
-            )
-        return f"{column(name)} = EXCLUDED.{column(name)}"
+    same_state = " AND ".join(
+        f"{table}.{column(name)} = EXCLUDED.{column(name)}" for name in STATE_FIELDS
+    )
 
-    update_fields = [*UPDATE_FIELDS, "provider_created_at"] if times_given else UPDATE_FIELDS
-    updates = ", ".join(assignment(name) for name in update_fields)
+    def assignment(name: str) -> str:
+        stored, given = f"{table}.{column(name)}", f"EXCLUDED.{column(name)}"
+        if name == "provider_created_at":
+            return f"{column(name)} = COALESCE({given}, {stored})"
+        if name == "provider_updated_at":
+            return f"{column(name)} = COALESCE({given}, CASE WHEN {same_state} THEN {stored} END)"
+        if name == "changed_at":
+            return f"{column(name)} = CASE WHEN {same_state} THEN {stored} ELSE {given} END"
+        return f"{column(name)} = {given}"
+
+    updates = ", ".join(assignment(name) for name in UPDATE_FIELDS)
     json_encoder = meta.get_field("raw").encoder
 
     def adapt(name: str, value: Any) -> Any:
@@ -404,6 +410,7 @@ def write_rows(
                 "account": account.pk,
                 "provider": account.kind,
                 "first_seen_at": now,
+                "changed_at": now,
                 "last_synced_at": now,
                 "last_seen_at": now,
             }
@@ -488,10 +495,6 @@ def _refusal(account: ProviderAccount) -> str:
     )
 
 
-# What a live re-read may change on the row the page shows (see write_live_records).
-LIVE_REFRESHED = [*UPDATE_FIELDS, "provider_created_at"]
-
-
 def write_live_records(
     *, verification: Verification, records: list[VerificationRecord]
 ) -> Verification:
@@ -506,7 +509,7 @@ def write_live_records(
             page=Page(records=records, checkpoint={}),
             now=timezone.now(),
         )
-    verification.refresh_from_db(fields=LIVE_REFRESHED)
+    verification.refresh_from_db(fields=UPDATE_FIELDS)
     return verification
 
 
@@ -515,8 +518,8 @@ def store_detail_snapshot(
 ) -> Verification:
     """Store a provider's live detail (iDenfy full status) on the row, with its fetch time.
 
-    The detail's own creation and update times replace the ones we stood in with.
-    Only what changed is written: a reviewer opening the same record again rewrites
+    The detail's own creation and update times fill in what iDenfy's list left unknown
+    (`changed_at` stays: the verification's state did not change). Only what changed is written: a reviewer opening the same record again rewrites
     the fetch time, not the whole snapshot (a large JSON value) or the indexed times.
     """
     fresh = {"detail": detail, **normalise.times_from_detail(verification.provider, detail)}

@@ -1,6 +1,7 @@
 """The record page: outcome, every code with its meaning, provider sections, timeline, person."""
 
 import html as html_lib
+from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
@@ -156,18 +157,49 @@ def test_stora_shows_error_code_and_contact(reviewer_client):
     )
 
 
+def test_a_time_the_provider_did_not_give_says_so_and_how_to_learn_it(reviewer_client):
+    v = VerificationFactory(
+        account=ProviderAccountFactory(kind="idenfy"),
+        provider_created_at=None,
+        provider_updated_at=None,
+    )
+
+    response, page = detail(reviewer_client, v)
+
+    times = {label: (when, note) for label, when, note in response.context["timeline"]}
+    not_given = "Not given by iDenfy's list — opening the record reads it from iDenfy"
+    assert times["Created at iDenfy"] == (None, not_given)
+    assert times["Last updated at iDenfy"] == (None, not_given)
+    assert times["Last changed in idvdash's mirror"][0] == v.changed_at
+    assert page.count(not_given) == 2
+
+
+def test_a_provider_that_gives_its_times_shows_them_under_its_name(reviewer_client):
+    created = datetime(2026, 1, 2, 3, 4, tzinfo=UTC)
+    v = VerificationFactory(
+        account=ProviderAccountFactory(kind="stora"), provider_created_at=created
+    )
+
+    response, page = detail(reviewer_client, v)
+
+    times = {label: when for label, when, _ in response.context["timeline"]}
+    assert times["Created at Stora"] == created
+    assert "Not given by" not in page
+
+
 def test_the_timeline_and_the_raw_payload_are_shown(reviewer_client):
     v = VerificationFactory(raw={"scanRef": "s-1", "note": "<script>alert(1)</script>"})
 
     response, page = detail(reviewer_client, v)
 
-    labels = [label for label, _ in response.context["timeline"]]
+    labels = [label for label, _, _ in response.context["timeline"]]
     assert labels == [
-        "Created at the provider",
-        "Last updated at the provider",
+        "Created at iDenfy",
+        "Last updated at iDenfy",
         "First seen by idvdash",
+        "Last changed in idvdash's mirror",
         "Last synced",
-        "Last listed by the provider",
+        "Last listed by iDenfy (seen by idvdash)",
     ]
     assert "<details>" in page
     assert '"scanRef": "s-1"' in page

@@ -22,7 +22,8 @@ pytestmark = pytest.mark.django_db
 EXPORT = reverse("verifications:export")
 HEADER = (
     "provider,account,external_id,subject_ref,outcome,raw_status,suspected,reasons,"
-    "provider_created_at,provider_updated_at,url,last_decision"
+    "provider_created_at,provider_updated_at,url,last_decision,"
+    "first_seen_by_idvdash,changed_in_idvdash_mirror,last_synced"
 )
 
 
@@ -46,6 +47,9 @@ def test_the_export_has_the_exact_header_and_one_line_per_row(reviewer_client):
         reason_codes=["DUPLICATE_FACE", "NAME"],
         provider_created_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
         provider_updated_at=datetime(2026, 1, 3, 4, 5, 6, 789000, tzinfo=UTC),
+        first_seen_at=datetime(2026, 1, 4, tzinfo=UTC),
+        changed_at=datetime(2026, 1, 5, tzinfo=UTC),
+        last_synced_at=datetime(2026, 1, 6, tzinfo=UTC),
     )
 
     response, rows, text = download(reviewer_client)
@@ -67,23 +71,37 @@ def test_the_export_has_the_exact_header_and_one_line_per_row(reviewer_client):
             "provider_updated_at": "2026-01-03T04:05:06.789000Z",
             "url": reverse("verifications:detail", args=[v.pk]),
             "last_decision": "",
+            "first_seen_by_idvdash": "2026-01-04T00:00:00Z",
+            "changed_in_idvdash_mirror": "2026-01-05T00:00:00Z",
+            "last_synced": "2026-01-06T00:00:00Z",
         }
     ]
+
+
+def test_a_time_the_provider_did_not_give_is_an_empty_cell(reviewer_client):
+    VerificationFactory(provider_created_at=None, provider_updated_at=None)
+
+    _, rows, _ = download(reviewer_client)
+
+    assert rows[0]["provider_created_at"] == ""
+    assert rows[0]["provider_updated_at"] == ""
+    assert rows[0]["first_seen_by_idvdash"].endswith("Z")
+    assert rows[0]["changed_in_idvdash_mirror"].endswith("Z")
 
 
 def test_the_export_applies_the_list_filters_and_sort_but_not_the_page(reviewer_client):
     swan = ProviderAccountFactory(kind="swan")
     VerificationFactory(
-        external_id="s-old",
-        account=swan,
-        suspected=False,
-        provider_created_at=datetime(2026, 1, 1, tzinfo=UTC),
-    )
-    VerificationFactory(
         external_id="s-new",
         account=swan,
         suspected=False,
-        provider_created_at=datetime(2026, 2, 1, tzinfo=UTC),
+        first_seen_at=datetime(2026, 2, 1, tzinfo=UTC),
+    )
+    VerificationFactory(
+        external_id="s-old",
+        account=swan,
+        suspected=False,
+        first_seen_at=datetime(2026, 1, 1, tzinfo=UTC),
     )
     VerificationFactory(external_id="i-1")
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from idvdash.verifications.models import Outcome
-from idvdash.verifications.queries import ListPage
+from idvdash.verifications.queries import ListPage, Sort
 from tests.providers.factories import ProviderAccountFactory
 from tests.verifications.factories import VerificationFactory
 
@@ -66,11 +66,12 @@ def test_each_cell_reads_as_the_template_filters_would_render_it():
         suspected=True,
         reason_codes=["a", "b", "c"],
         provider_updated_at=updated,
+        changed_at=NOW - timedelta(hours=5),
     )
 
     cells = parse(verification_rows([v]))
 
-    local = timezone.localtime(updated)
+    local, changed = timezone.localtime(updated), timezone.localtime(v.changed_at)
     assert cells.rows == [
         [
             "Stora · Stora EU",
@@ -80,12 +81,41 @@ def test_each_cell_reads_as_the_template_filters_would_render_it():
             "⚑ Suspected",
             "3",
             f"{date_filter(local, 'Y-m-d H:i')} 3 d",
+            f"{date_filter(changed, 'Y-m-d H:i')} 5 h",
         ]
     ]
-    attrs = dict(cells.tags)
-    assert attrs["a"]["href"] == reverse("verifications:detail", args=[v.pk])
-    assert attrs["time"]["datetime"] == date_filter(local, "c")
+    times = [attrs["datetime"] for tag, attrs in cells.tags if tag == "time"]
+    assert times == [date_filter(local, "c"), date_filter(changed, "c")]
+    assert dict(cells.tags)["a"]["href"] == reverse("verifications:detail", args=[v.pk])
     assert ("span", {"class": "badge outcome-suspected"}) in cells.tags
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_time_the_provider_did_not_give_is_shown_as_not_given_in_its_words():
+    v = VerificationFactory(
+        account=ProviderAccountFactory(kind="idenfy"),
+        provider_created_at=None,
+        provider_updated_at=None,
+        changed_at=NOW - timedelta(days=2),
+    )
+
+    row = parse(verification_rows([v])).rows[0]
+
+    assert row[6] == "Not given by iDenfy's list — opening the record reads it from iDenfy"
+    assert row[7] == f"{date_filter(timezone.localtime(v.changed_at), 'Y-m-d H:i')} 2 d"
+
+
+def test_the_idvdash_time_column_follows_the_sort():
+    v = VerificationFactory(
+        first_seen_at=datetime(2026, 1, 2, 3, 4, tzinfo=UTC),
+        changed_at=datetime(2026, 2, 3, 4, 5, tzinfo=UTC),
+    )
+
+    for sort, shown in ((Sort.CREATED_ASC, v.first_seen_at), (Sort.UPDATED_DESC, v.changed_at)):
+        page = ListPage(rows=[v], next_cursor=None, sort=sort)
+        cells = parse(render_to_string(ROWS_PARTIAL, {"page": page}))
+        times = [attrs["datetime"] for tag, attrs in cells.tags if tag == "time"]
+        assert times[-1] == date_filter(timezone.localtime(shown), "c")
 
 
 def test_hostile_values_are_escaped_in_text_and_attributes():
@@ -104,7 +134,7 @@ def test_hostile_values_are_escaped_in_text_and_attributes():
     cells = parse(html)
     assert [tag for tag, _ in cells.tags] == [
         "tr", "td", "span", "td", "td", "a", "td", "span", "code", "td", "span", "td", "td",
-        "time", "span",
+        "time", "span", "td", "time", "span",
     ]  # fmt: skip
     assert cells.rows[0][1] == HOSTILE  # the text reads back exactly
     assert cells.tags[7][1]["class"] == f"badge outcome-{HOSTILE[:16]}"

@@ -149,6 +149,17 @@ def test_a_provider_failure_says_so_and_shows_the_row_as_last_synced(
     assert audited(row) == 1
 
 
+def test_a_mirrored_time_the_provider_did_not_give_says_so(reviewer_client, sandbox_faults, stora):
+    row, _ = stora
+    Verification.objects.filter(pk=row.pk).update(provider_updated_at=None)
+    sandbox_faults.add(provider="stora", endpoint="detail", fault="server_error", times=None)
+
+    _, page = get(reviewer_client, "live_status", row)
+
+    assert "<dt>Updated at Stora</dt><dd>" in page
+    assert "Not given by Stora</span>" in page
+
+
 def test_an_equals_record_says_when_it_was_last_listed(reviewer_client, make_account):
     seen = timezone.now() - timedelta(days=2)
     row = VerificationFactory(account=make_account("equals"), last_seen_at=seen)

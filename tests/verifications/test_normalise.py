@@ -58,14 +58,17 @@ def test_fields_are_exactly_the_verification_model_fields():
     assert model_fields >= FIELDS
 
 
-def test_updated_at_falls_back_to_created_at_and_raw_is_the_payload():
+def test_times_are_only_the_ones_given_and_raw_is_the_payload():
     payload = {"id": "idver_1", "status": "succeeded"}
     later = CREATED + timedelta(hours=1)
 
     without = to_fields("stora", record("succeeded", payload))
     with_update = to_fields("stora", record("succeeded", payload, updated_at=later))
+    timeless = to_fields("idenfy", record("APPROVED", {}, created_at=None))
 
-    assert without["provider_updated_at"] == CREATED
+    assert without["provider_updated_at"] is None
+    assert without["provider_created_at"] == CREATED
+    assert (timeless["provider_created_at"], timeless["provider_updated_at"]) == (None, None)
     assert with_update["provider_updated_at"] == later
     assert with_update["provider_created_at"] == CREATED
     assert with_update["raw"] is payload

@@ -22,8 +22,8 @@ def ids(qs) -> list[str]:
 def make(external_id: str, *, days_ago: float = 1, created_days_ago: float = 5, **kwargs):
     return VerificationFactory(
         external_id=external_id,
-        provider_updated_at=NOW - timedelta(days=days_ago),
-        provider_created_at=NOW - timedelta(days=created_days_ago),
+        changed_at=NOW - timedelta(days=days_ago),
+        first_seen_at=NOW - timedelta(days=created_days_ago),
         **kwargs,
     )
 
@@ -156,15 +156,13 @@ def test_updated_range_includes_both_whole_days_in_utc():
     make("start", days_ago=0)
     VerificationFactory(
         external_id="first-second",
-        provider_updated_at=datetime(2026, 3, 1, 0, 0, tzinfo=UTC),
+        changed_at=datetime(2026, 3, 1, 0, 0, tzinfo=UTC),
     )
     VerificationFactory(
         external_id="last-second",
-        provider_updated_at=datetime(2026, 3, 5, 23, 59, 59, tzinfo=UTC),
+        changed_at=datetime(2026, 3, 5, 23, 59, 59, tzinfo=UTC),
     )
-    VerificationFactory(
-        external_id="next-day", provider_updated_at=datetime(2026, 3, 6, 0, 0, tzinfo=UTC)
-    )
+    VerificationFactory(external_id="next-day", changed_at=datetime(2026, 3, 6, 0, 0, tzinfo=UTC))
 
     got = select(updated_from=date(2026, 3, 1), updated_to=date(2026, 3, 5))
 
@@ -173,7 +171,7 @@ def test_updated_range_includes_both_whole_days_in_utc():
     assert "before" in select(updated_to=date(2026, 2, 28))
 
 
-def test_stale_keeps_rows_without_a_provider_update_for_n_days():
+def test_stale_keeps_rows_unchanged_in_the_mirror_for_n_days():
     make("fresh", days_ago=1)
     make("stale", days_ago=8)
 

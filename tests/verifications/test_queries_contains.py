@@ -125,8 +125,8 @@ def test_an_update_range_gives_the_same_rows_in_every_sort(sort):
     for n in range(8):
         VerificationFactory(
             external_id=f"r{n}",
-            provider_updated_at=NOW - timedelta(days=n * 10),
-            provider_created_at=NOW - timedelta(days=n * 10 + 3),
+            changed_at=NOW - timedelta(days=n * 10),
+            first_seen_at=NOW - timedelta(days=n * 10 + 3),
         )
     between = Filters(updated_from=date(2026, 1, 1), updated_to=date(2026, 2, 28), sort=sort)
     stale = Filters(stale_days=45, sort=sort)

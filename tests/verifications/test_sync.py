@@ -196,7 +196,7 @@ def listed(scan_ref: str, status: str) -> VerificationRecord:
         external_id=scan_ref,
         subject_ref="client-1",
         raw_status=status,
-        created_at=timezone.now(),
+        created_at=None,
         updated_at=None,
         payload={"scanRef": scan_ref, "status": status, "suspected": False},
     )

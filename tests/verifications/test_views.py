@@ -9,7 +9,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from idvdash.verifications import queries
+from idvdash.providers.base import Page, VerificationRecord
+from idvdash.verifications import queries, sync
 from idvdash.verifications.forms import BAD_CURSOR, IGNORED
 from idvdash.verifications.models import Outcome
 from tests.providers.factories import ProviderAccountFactory
@@ -120,7 +121,7 @@ def test_the_next_page_link_continues_after_the_last_row(reviewer_client, monkey
     monkeypatch.setattr(queries, "PAGE_SIZE", 2)
     now = timezone.now()
     for n in range(5):
-        VerificationFactory(external_id=f"r{n}", provider_updated_at=now - timedelta(hours=n))
+        VerificationFactory(external_id=f"r{n}", changed_at=now - timedelta(hours=n))
 
     first = reviewer_client.get(LIST, {"outcome": "approved"})
     cursor = first.context["page"].next_cursor
@@ -208,6 +209,7 @@ def _count_queries(client, django_assert_max_num_queries, **params) -> int:
             "q": "client",
             "sort": "created",
         },
+        {"sort": "updated", "updated_from": "2020-01-01", "stale": "1"},
     ],
 )
 def test_the_number_of_queries_does_not_grow_with_the_rows(
@@ -219,8 +221,9 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(
     reviewer_client.get(LIST)  # warm the session and permission caches the same way each time
     with_10 = _count_queries(reviewer_client, django_assert_max_num_queries, **params)
 
-    for n in range(40):
-        VerificationFactory(account=accounts[n % 5])
+    for n in range(40):  # half of them without the provider's times
+        unknown = {"provider_created_at": None, "provider_updated_at": None} if n % 2 else {}
+        VerificationFactory(account=accounts[n % 5], **unknown)
     with django_assert_num_queries(with_10):
         response = reviewer_client.get(LIST, params)
 
@@ -302,3 +305,41 @@ def test_no_query_string_makes_the_list_fail(reviewer_client, some_rows, pairs, 
     response = reviewer_client.get(f"{LIST}?{urlencode(pairs)}", **headers)
 
     assert response.status_code == 200
+
+
+def test_the_default_list_shows_the_newest_changes_at_every_provider_not_a_sync_batch(
+    reviewer_client,
+):
+    idenfy = ProviderAccountFactory(kind="idenfy")
+    stora = ProviderAccountFactory(kind="stora")
+    start = timezone.now() - timedelta(days=2)
+    listed = [record(f"scan-{n}", "APPROVED") for n in range(3)]
+    upsert(idenfy, listed, at=start)
+    upsert(stora, [record("idver_1", "processing", times=True)], at=start)
+    # A day later Stora's record is decided, and iDenfy's list is re-scanned unchanged.
+    upsert(stora, [record("idver_1", "succeeded", times=True)], at=start + timedelta(days=1))
+    upsert(idenfy, listed, at=start + timedelta(days=1, hours=1))
+
+    response = reviewer_client.get(LIST)
+
+    assert shown(response)[0] == "idver_1"
+    html = response.content.decode()
+    assert "Last changed in idvdash&#x27;s mirror</th>" in html
+    assert "Not given by iDenfy&#x27;s list" in html
+    assert "just now" not in html
+
+
+def record(external_id: str, status: str, *, times: bool = False) -> VerificationRecord:
+    when = timezone.now() - timedelta(days=30) if times else None
+    return VerificationRecord(
+        external_id=external_id,
+        subject_ref="",
+        raw_status=status,
+        created_at=when,
+        updated_at=when,
+        payload={"id": external_id, "status": status},
+    )
+
+
+def upsert(account, records: list[VerificationRecord], *, at) -> None:
+    sync.upsert_page(account=account, page=Page(records=records, checkpoint={}), now=at)

@@ -146,14 +146,14 @@ def hand_written_page(outcome: str, cursor: Cursor | None) -> list[tuple]:
     table, accounts = Verification._meta.db_table, ProviderAccount._meta.db_table
     where, params = "v.outcome = %s", [outcome]
     if cursor is not None:
-        where += " AND v.provider_updated_at <= %s AND (v.provider_updated_at < %s OR v.id < %s)"
+        where += " AND v.changed_at <= %s AND (v.changed_at < %s OR v.id < %s)"
         params += [cursor.value, cursor.value, cursor.pk]
     sql = (
         "SELECT v.id, v.account_id, v.provider, v.external_id, v.subject_ref, v.outcome, "  # noqa: S608
         "v.raw_status, v.suspected, v.reason_codes, v.provider_created_at, "
-        f"v.provider_updated_at, a.id, a.name FROM {table} v JOIN {accounts} a "
-        f"ON a.id = v.account_id WHERE {where} "
-        "ORDER BY v.provider_updated_at DESC, v.id DESC LIMIT %s"
+        "v.provider_updated_at, v.first_seen_at, v.changed_at, v.last_synced_at, a.id, a.name "
+        f"FROM {table} v JOIN {accounts} a ON a.id = v.account_id WHERE {where} "
+        "ORDER BY v.changed_at DESC, v.id DESC LIMIT %s"
     )
     with connection.cursor() as c:
         c.execute(sql, [*params, queries.PAGE_SIZE + 1])
@@ -297,7 +297,7 @@ def page_figures(s: Setup, deep_cursor: str) -> list[Figure]:
     figures.append(
         ratio_figure("P4 list partial (50 rows) ÷ /healthz", measured=a, baseline=b, at_most=25)
     )
-    row = Verification.objects.filter(provider="idenfy").order_by("-provider_updated_at").first()
+    row = Verification.objects.filter(provider="idenfy").order_by("-changed_at").first()
     detail = partial(get_ok, s.reviewer, reverse("verifications:detail", args=[row.pk]))
     a, b = median_pair(detail, healthz, s.reps * 2)
     figures.append(ratio_figure("P4 detail ÷ /healthz", measured=a, baseline=b, at_most=10))
@@ -339,6 +339,7 @@ def query_count_figures(s: Setup, deep_cursor: str, row: Verification) -> list[F
         subject_ref="bench-nobody-else",
         provider_created_at=row.provider_created_at,
         provider_updated_at=row.provider_updated_at,
+        changed_at=row.changed_at,
         last_synced_at=row.last_synced_at,
         last_seen_at=row.last_seen_at,
     )

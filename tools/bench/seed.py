@@ -69,6 +69,7 @@ COLUMNS = (
     "provider_created_at",
     "provider_updated_at",
     "first_seen_at",
+    "changed_at",
     "last_synced_at",
     "last_seen_at",
     "raw",
@@ -219,9 +220,11 @@ def generate(
             json.dumps(reasons),
             empty,
             "",
+            # iDenfy's list gives no times; the mirror saw each row arrive and change.
+            None if kind == "idenfy" else created,
+            None if kind == "idenfy" else updated,
             created,
             updated,
-            now,
             now,
             now,
             _raw(kind, external_id, subject, status, created, rnd),
@@ -265,7 +268,8 @@ def _executemany(table: str, data: Iterator[tuple]) -> None:
         raw = connection.connection
         batch = []
         for row in data:
-            batch.append(row[:11] + tuple(v.isoformat(" ") for v in row[11:16]) + row[16:])
+            times = tuple(v and v.isoformat(" ") for v in row[11:17])
+            batch.append(row[:11] + times + row[17:])
             if len(batch) >= BATCH:
                 raw.executemany(sql, batch)
                 batch.clear()

@@ -67,10 +67,10 @@ def raw_insert(account: ProviderAccount, records: list[VerificationRecord]) -> N
     columns = (
         "account_id, provider, external_id, subject_ref, outcome, raw_status, decisive_outcome, "
         "suspected, reason_codes, levels, process, provider_created_at, provider_updated_at, "
-        "first_seen_at, last_synced_at, last_seen_at, raw, fingerprint"
+        "first_seen_at, changed_at, last_synced_at, last_seen_at, raw, fingerprint"
     )
     table = connection.ops.quote_name(Verification._meta.db_table)
-    placeholders = "(" + ", ".join(["%s"] * 18) + ")"
+    placeholders = "(" + ", ".join(["%s"] * 19) + ")"
     rows = []
     for record in records:
         f = normalise.to_fields(account.kind, record)
@@ -89,6 +89,7 @@ def raw_insert(account: ProviderAccount, records: list[VerificationRecord]) -> N
                 f["process"],
                 f["provider_created_at"],
                 f["provider_updated_at"],
+                now,
                 now,
                 now,
                 now,

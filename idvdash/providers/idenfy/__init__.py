@@ -30,4 +30,5 @@ PROVIDER = Provider(
     # Its list's order is not documented (newest first in practice); its webhooks carry
     # every change, and a full scan of a large account spends its hourly request budget.
     scans=ScanPolicy(recent_pages=3, full_every=timedelta(hours=24)),
+    times_note="Not given by iDenfy's list — opening the record reads it from iDenfy",
 )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
@@ -63,10 +62,9 @@ class IdenfyClient(ProviderClient):
             if body is None:
                 yield Page(records=[], checkpoint={}, past_end=True)
                 return
-            seen_at = datetime.now(UTC)
             records = []
             for row in _list_of(body, "results", self._http):
-                record = self._record(row, seen_at)
+                record = self._record(row)
                 if seen.first_time(record.external_id):
                     records.append(record)
             count = body.get("count")
@@ -171,7 +169,7 @@ class IdenfyClient(ProviderClient):
         query = f"?{there.query}" if there.query else ""
         return f"{self.base_url}{LIST_PATH}{query}"
 
-    def _record(self, row: object, seen_at: datetime) -> VerificationRecord:
+    def _record(self, row: object) -> VerificationRecord:
         if (
             not isinstance(row, dict)
             or not isinstance(row.get("scanRef"), str)
@@ -187,11 +185,10 @@ class IdenfyClient(ProviderClient):
             # The list carries no clientId; enrich() learns it once per new scanRef.
             subject_ref=str(client_id) if client_id not in (None, "") else "",
             raw_status=status if isinstance(status, str) else "",
-            # The list carries no timestamps: the time we first saw the row stands in.
-            created_at=seen_at,
+            # The list carries no times; a webhook or a live read learns them.
+            created_at=None,
             updated_at=None,
             payload=row,
-            times_given=False,
         )
 
 

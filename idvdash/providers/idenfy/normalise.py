@@ -59,13 +59,14 @@ def sources_of(payload: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]
 def times_from_detail(detail: object) -> dict[str, Any]:
     """Return iDenfy's own creation / update times from a full status, if it has them.
 
-    iDenfy's list carries no times (its rows start with the time we first saw them);
-    its full status has `created` and `updated`.
+    iDenfy's list carries no times (the mirror stores none for a listed row); its full
+    status has `created` and `updated`.
     """
     if not isinstance(detail, dict):
         return {}
     created = parse_timestamp(detail.get("created"))
-    updated = parse_timestamp(detail.get("updated")) or created
-    if created is None:
-        return {}
-    return {"provider_created_at": created, "provider_updated_at": max(created, updated)}
+    updated = parse_timestamp(detail.get("updated"))
+    times = {"provider_created_at": created, "provider_updated_at": updated}
+    if created is not None and updated is not None:
+        times["provider_updated_at"] = max(created, updated)
+    return {name: value for name, value in times.items() if value is not None}

@@ -8,7 +8,7 @@ names the same identification, event type, `final` flag and overall status.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from idvdash.core.values import as_dict, parse_timestamp, strings, text
@@ -95,10 +95,9 @@ def learn(client: IdenfyClient, notice: Notice) -> list[VerificationRecord]:
             external_id=notice.reference,
             subject_ref=text(facts.get("clientId")),
             raw_status=overall,
-            created_at=started or finished or datetime.now(UTC),
-            updated_at=finished or started,
+            created_at=started,
+            updated_at=finished,
             payload={**facts, "status": overall, **_flat_status(facts)},
-            times_given=started is not None,
         )
     ]
 

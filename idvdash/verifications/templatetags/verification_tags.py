@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django import template
 from django.forms import Form
 
 from idvdash.providers import registry, vocabulary
 from idvdash.providers.outcomes import describe_outcome, last_decision
 from idvdash.verifications.models import Outcome, Verification
+from idvdash.verifications.querysets import Sort
 
 register = template.Library()
 
@@ -15,6 +18,18 @@ register = template.Library()
 @register.filter
 def provider_label(value: str) -> str:
     return registry.label(value)
+
+
+@register.filter
+def time_not_given(kind: str) -> str:
+    """What a page shows for a time the provider `kind` did not give."""
+    return registry.time_not_given(kind)
+
+
+@register.filter
+def sort_time(verification: Verification, sort: Sort) -> datetime:
+    """The row's time that `sort` orders by (one of idvdash's own)."""
+    return getattr(verification, sort.column)
 
 
 @register.filter

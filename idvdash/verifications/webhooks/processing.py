@@ -217,8 +217,8 @@ def _as_row(
     """The row a record becomes, in the shape `_older` and `superseded` compare against."""
     fields = normalise.to_fields(kind, record)
     updated = fields["provider_updated_at"]
-    if not record.times_given and row is not None:
-        updated = row["provider_updated_at"]  # the write keeps the stored time, too
+    if updated is None and row is not None and row["outcome"] == fields["outcome"]:
+        updated = row["provider_updated_at"]  # the write keeps it while the state holds
     return {
         "external_id": record.external_id,
         "provider_updated_at": updated,
