@@ -30,11 +30,14 @@ Cursors that name a row (Swan) and `updated_after` windows (Stora) skip nothing
 when rows vanish; their pages report no total.
 """
 
+import contextlib
 import hashlib
 import json
 import logging
+import time
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -236,37 +239,85 @@ def execute(*, run: SyncRun, client: ProviderClient | None = None) -> SyncRun:
 def _walk(*, run: SyncRun, client: ProviderClient, checkpoint: dict, scan: dict) -> dict[str, Any]:
     """Upsert page after page; return the client checkpoint after the last one.
 
-    `scan` is kept up to date in place, and saved with each page.
+    `scan` is kept up to date in place. A page that writes rows saves, in its own
+    transaction, the progress of every page read so far (the checkpoint, what they
+    listed, the run's counts); pages that change nothing only add to that progress,
+    saved at least every PROGRESS_EVERY seconds and when the walk ends or stops, so an
+    unchanged re-scan costs a few writes, not three per page.
     """
     account = run.account
-    position = scan["client"]
     limit = None
     if run.scope == SyncRun.Scope.RECENT and not client.incremental:
         limit = account.scan_policy.recent_pages or None
-    for page in client.iter_pages(checkpoint=position):
-        if limit is not None and scan.get("pages", 0) >= limit:
-            break
-        now = timezone.now()
-        _track_length(scan, page, account=account)
-        with transaction.atomic():
-            listed: list[int] = []
-            counts = upsert_page(
-                account=account, page=page, now=now, enrich=client.enrich, listed=listed
-            )
-            listing.record_page(scan["id"], listed)
-            position = page.checkpoint
-            scan["client"] = position
-            scan["pages"] = scan.get("pages", 0) + 1
-            account.sync_checkpoint = {**checkpoint, "scan": dict(scan)}
-            account.save(update_fields=["sync_checkpoint"])
-            SyncRun.objects.filter(pk=run.pk).update(
-                pages=F("pages") + 1,
-                created=F("created") + counts["created"],
-                updated=F("updated") + counts["updated"],
-                unchanged=F("unchanged") + counts["unchanged"],
-                heartbeat_at=now,
-            )
-    return position
+    progress = _Progress(position=scan["client"])
+    try:
+        for page in client.iter_pages(checkpoint=progress.position):
+            if limit is not None and scan.get("pages", 0) + progress.pages >= limit:
+                break
+            _track_length(scan, page, account=account)
+            with transaction.atomic():
+                listed: list[int] = []
+                now = timezone.now()
+                counts = upsert_page(
+                    account=account, page=page, now=now, enrich=client.enrich, listed=listed
+                )
+                progress.add(page, counts, listed)
+                if counts["created"] or counts["updated"] or progress.due():
+                    progress.save(run=run, checkpoint=checkpoint, scan=scan)
+    except BaseException:
+        # The pages read before the failure are written: keep their progress if we can.
+        with contextlib.suppress(Exception), transaction.atomic():
+            progress.save(run=run, checkpoint=checkpoint, scan=scan)
+        raise
+    with transaction.atomic():
+        progress.save(run=run, checkpoint=checkpoint, scan=scan)
+    return progress.position
+
+
+# Progress of pages that wrote nothing is saved at least this often.
+PROGRESS_EVERY = 5.0
+
+
+@dataclass
+class _Progress:
+    """What the pages read since the last save add up to."""
+
+    position: dict[str, Any]
+    pages: int = 0
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTS, 0))
+    listed: list[int] = field(default_factory=list)
+    since: float = field(default_factory=time.monotonic)
+
+    def add(self, page: Page, counts: dict[str, int], listed: list[int]) -> None:
+        self.position = page.checkpoint
+        self.pages += 1
+        for name in COUNTS:
+            self.counts[name] += counts[name]
+        self.listed += listed
+
+    def due(self) -> bool:
+        return time.monotonic() - self.since >= PROGRESS_EVERY
+
+    def save(self, *, run: SyncRun, checkpoint: dict, scan: dict) -> None:
+        """Save it with the checkpoint it reached (call in a transaction), then start over."""
+        if not self.pages:
+            return
+        account = run.account
+        listing.record_page(scan["id"], self.listed)
+        scan["client"] = self.position
+        scan["pages"] = scan.get("pages", 0) + self.pages
+        account.sync_checkpoint = {**checkpoint, "scan": dict(scan)}
+        account.save(update_fields=["sync_checkpoint"])
+        SyncRun.objects.filter(pk=run.pk).update(
+            pages=F("pages") + self.pages,
+            **{name: F(name) + self.counts[name] for name in COUNTS},
+            heartbeat_at=timezone.now(),
+        )
+        self.pages, self.listed, self.since = 0, [], time.monotonic()
+        self.counts = dict.fromkeys(COUNTS, 0)
+
+
+COUNTS = ("created", "updated", "unchanged")
 
 
 def _track_length(scan: dict[str, Any], page: Page, *, account: ProviderAccount) -> None:

@@ -122,3 +122,21 @@ def test_a_scan_resumed_without_its_record_counts_nothing_missing(make_account, 
     assert resumed.resumed
     assert resumed.missing == 0  # not 40: the first page's rows were listed, just not recorded
     assert not Scan.objects.filter(account=account).latest("finished_at").complete
+
+
+def test_an_unchanged_rescan_saves_its_progress_once_not_per_page(make_account):
+    account = make_account("equals")
+    client = client_for(account, **SMALL_PAGES["equals"])
+    sync.sync_account(account=account, client=client)
+
+    with CaptureQueriesContext(connection) as queries:
+        again = sync.sync_account(
+            account=account, client=client_for(account, **SMALL_PAGES["equals"])
+        )
+
+    def statements(prefix: str) -> int:
+        return sum(q["sql"].startswith(prefix) for q in queries.captured_queries)
+
+    assert again.pages == 5
+    assert statements('INSERT INTO "verifications_scanpage"') == 1
+    assert statements('UPDATE "verifications_syncrun" SET "pages"') == 1
