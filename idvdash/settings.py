@@ -198,6 +198,11 @@ STORAGES = {
 # queue; `manage.py db_worker` runs it.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# The backfill of what a provider's list leaves out (iDenfy's times): seconds at the end
+# of each sync, and the share of the account's request budget it may use.
+BACKFILL_SECONDS = env.float("BACKFILL_SECONDS", default=60.0)
+BACKFILL_SHARE = env.float("BACKFILL_SHARE", default=0.5)
+
 # Provider HTTP calls: bounded retries (connection errors, 429, 5xx) with
 # exponential backoff and jitter; Retry-After is honoured up to 60 s.
 PROVIDER_HTTP = {

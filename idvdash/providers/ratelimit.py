@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -56,14 +57,17 @@ BACKGROUND_SHARE = 0.8
 
 
 class Priority(StrEnum):
-    """Who is waiting for a request: a reviewer on a page, or background work."""
+    """Who is waiting for a request: a reviewer on a page, background work, or the
+    backfill of what a provider's list leaves out (`verifications/backfill.py`)."""
 
     LIVE = "live"
     BACKGROUND = "background"
+    BACKFILL = "backfill"
 
 
-# Seconds a request may wait for its budget before it gives up.
-MAX_WAIT = {Priority.LIVE: 5.0, Priority.BACKGROUND: 60.0}
+# Seconds a request may wait for its budget before it gives up. The backfill waits
+# for short windows only: it stops, and goes on with the next sync.
+MAX_WAIT = {Priority.LIVE: 5.0, Priority.BACKGROUND: 60.0, Priority.BACKFILL: 2.0}
 SPENT = (
     "{provider} account '{account}' has used its request budget ({limit}{share}); "
     "the next request fits in {wait}, longer than {whose} waits"
@@ -144,24 +148,38 @@ class Budget:
         """How many requests of `limit` this priority may use."""
         if self.priority is Priority.LIVE:
             return limit.requests
-        return max(1, math.floor(limit.requests * BACKGROUND_SHARE))
+        share = backfill_share() if self.priority is Priority.BACKFILL else BACKGROUND_SHARE
+        return max(1, math.floor(limit.requests * share))
 
     def _spent(self, wait: float) -> BudgetSpent:
         limit = " and ".join(str(limit) for limit in self.limits)
-        background = self.priority is Priority.BACKGROUND
+        share, whose = {
+            Priority.LIVE: ("", "a reviewer's request"),
+            Priority.BACKGROUND: (
+                f", {BACKGROUND_SHARE:.0%} of it for background work",
+                "background work",
+            ),
+            Priority.BACKFILL: (f", {backfill_share():.0%} of it for the backfill", "the backfill"),
+        }[self.priority]
         return BudgetSpent(
             SPENT.format(
                 provider=self.provider,
                 account=self.account,
                 limit=limit,
-                share=f", {BACKGROUND_SHARE:.0%} of it for background work" if background else "",
+                share=share,
                 wait=_readable(wait),
-                whose="background work" if background else "a reviewer's request",
+                whose=whose,
             )
             + ".",
             account=self.account,
             status=429,
         )
+
+
+def backfill_share() -> float:
+    """The share of an account's limits the backfill may use (`BACKFILL_SHARE`), never
+    more than background work's."""
+    return min(float(getattr(settings, "BACKFILL_SHARE", 0.5)), BACKGROUND_SHARE)
 
 
 def _readable(seconds: float) -> str:

@@ -148,6 +148,9 @@ class Provider:
     - `rate_limits`: the provider's documented request limits per account, all of which
       hold at once (`providers/ratelimit.py` keeps every account under them); an account
       may override them.
+    - `backfill(client, external_id)`: where set, what one read of a listed record adds
+      that its list leaves out (its times), never anything personal; the backfill
+      (`verifications/backfill.py`) asks it once per record, within a share of the budget.
     - `times_note`: for a provider whose list leaves times out, how pages say so and
       how the time can be learned; `time_not_given` is what pages show.
     """
@@ -170,6 +173,7 @@ class Provider:
     scans: ScanPolicy = field(default_factory=ScanPolicy)
     rate_limits: tuple[RateLimit, ...] = ()
     times_note: str = ""
+    backfill: Callable[[Any, str], dict[str, Any]] | None = None
 
     @property
     def time_not_given(self) -> str:

@@ -51,6 +51,8 @@ class Verification(models.Model):
     fingerprint = models.CharField(max_length=64, blank=True)
     detail = models.JSONField(null=True, blank=True)
     detail_fetched_at = models.DateTimeField(null=True, blank=True)
+    # When the backfill read what the provider's list leaves out (`backfill.py`), once.
+    backfilled_at = models.DateTimeField(null=True, blank=True)
 
     objects = VerificationQuerySet.as_manager()
 
@@ -61,6 +63,12 @@ class Verification(models.Model):
             ),
         ]
         indexes = [
+            # The backfill's queue: rows with no provider time it has not read, newest first.
+            models.Index(
+                fields=["account", "-first_seen_at", "id"],
+                condition=models.Q(provider_updated_at=None, backfilled_at=None),
+                name="verif_backfill_due",
+            ),
             # Every list ordering ends on id, so keyset pages are stable; each filter
             # has an index per sort column, so no list page sorts rows itself.
             models.Index(fields=["-changed_at", "-id"], name="verif_changed"),
@@ -112,6 +120,9 @@ class SyncRun(models.Model):
     unchanged = models.PositiveIntegerField(default=0)
     # Rows the provider no longer lists (after a complete full scan).
     missing = models.PositiveIntegerField(default=0)
+    backfilled = models.PositiveIntegerField(
+        default=0, help_text="Records whose missing facts the backfill read."
+    )
     resumed = models.BooleanField(default=False, help_text="Continued an interrupted sync.")
     error = models.TextField(blank=True)
     note = models.TextField(

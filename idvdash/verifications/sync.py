@@ -42,7 +42,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from idvdash.providers.base import Page, ProviderClient, VerificationRecord
@@ -217,6 +218,7 @@ def execute(*, run: SyncRun, client: ProviderClient | None = None) -> SyncRun:
             final = _walk(run=run, client=client, checkpoint=checkpoint, scan=scan)
         finally:
             client.close()
+        _backfill(run)
         _finish(run=run, client=client, checkpoint=final, scan=scan)
     except ProviderError as err:
         _fail(run, str(err))
@@ -318,6 +320,16 @@ class _Progress:
 
 
 COUNTS = ("created", "updated", "unchanged")
+
+
+def _backfill(run: SyncRun) -> None:
+    """Spend the end of the run on what the provider's list left out (`backfill.py`)."""
+    from . import backfill  # backfill writes through this module
+
+    def progress(read: int) -> None:
+        SyncRun.objects.filter(pk=run.pk).update(backfilled=read, heartbeat_at=timezone.now())
+
+    backfill.run(account=run.account, progress=progress)
 
 
 def _track_length(scan: dict[str, Any], page: Page, *, account: ProviderAccount) -> None:
@@ -501,7 +513,7 @@ def _finish(
             checkpoint = (account.sync_checkpoint or {}).get("next") or {}
         account.sync_checkpoint = {"next": checkpoint}
         account.save(update_fields=["sync_checkpoint"])
-        run.refresh_from_db(fields=["pages", "created", "updated", "unchanged"])
+        run.refresh_from_db(fields=["pages", "created", "updated", "unchanged", "backfilled"])
         run.state = SyncRun.State.SUCCEEDED
         run.finished_at = now
         run.heartbeat_at = now
@@ -510,13 +522,15 @@ def _finish(
     if shrank:
         log.warning("sync of %s: %s", account.name, shrank)
     log.info(
-        "sync of %s succeeded: %d pages, %d created, %d updated, %d unchanged, %d missing",
+        "sync of %s succeeded: %d pages, %d created, %d updated, %d unchanged, %d missing, "
+        "%d backfilled",
         account.name,
         run.pages,
         run.created,
         run.updated,
         run.unchanged,
         run.missing,
+        run.backfilled,
     )
 
 
@@ -562,6 +576,27 @@ def write_live_records(
         )
     verification.refresh_from_db(fields=UPDATE_FIELDS)
     return verification
+
+
+def learn_times(*, learned: dict[int, dict[str, Any]], now: datetime) -> int:
+    """Write what the backfill learned of each row (pk -> the provider's times), once.
+
+    A time the row holds already (a webhook or a live read taught it meanwhile) is kept;
+    every row read is marked backfilled, with or without times, so none is read twice.
+    `changed_at` stays: the verification's state did not change. Returns the rows
+    that gained a time.
+    """
+    gained = 0
+    with transaction.atomic():
+        for pk, times in learned.items():
+            values = {
+                name: Coalesce(F(name), Value(times[name]))
+                for name in ("provider_created_at", "provider_updated_at")
+                if times.get(name) is not None
+            }
+            gained += bool(values)
+            Verification.objects.filter(pk=pk).update(backfilled_at=now, **values)
+    return gained
 
 
 def store_detail_snapshot(

@@ -26,6 +26,7 @@ def test_bench_sync_reports_each_figure_against_its_baseline(tmp_path):
     assert names == [
         "equals: first import ÷ (fetch+parse + raw INSERT) (300 rows)",
         "equals: unchanged re-scan ÷ fetch+parse of the list",
+        "equals: the same, the list answering in 100 ms a page",
         "equals: mirror rows written by the unchanged re-scan",
         "equals: upsert rows/s ÷ raw INSERT rows/s",
         "stora: first import ÷ (fetch+parse + raw INSERT) (300 rows)",

@@ -11,6 +11,11 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
+# The sandbox answers in a few milliseconds; a provider answers over the internet in tens
+# to hundreds. Figures "as a provider answers" add this much latency to every sandbox
+# answer (its `slow` fault), to show our fixed cost against a provider-like round trip.
+PROVIDER_LIKE_LATENCY = 0.1
+
 
 @dataclass
 class Figure:

@@ -40,7 +40,7 @@ from idvdash.verifications.queries import Cursor, Filters, Match, Sort
 from tools.processes import free_port, sandbox_process
 
 from . import load, seed
-from .harness import Figure, ratio_figure, timed
+from .harness import PROVIDER_LIKE_LATENCY, Figure, ratio_figure, timed
 from .sync_bench import make_account
 
 HTMX = {"HX-Request": "true"}
@@ -385,12 +385,6 @@ def search_figures(s: Setup, first_page: Callable, row: Verification) -> list[Fi
 
 
 # -- P10: live iDenfy status ÷ a raw fetch -------------------------------------------------
-
-
-# The sandbox answers full status in a few milliseconds; iDenfy answers over the internet
-# in tens to hundreds. The second figure adds this much latency to every sandbox answer
-# (its `slow` fault), to show the fragment's fixed cost against a provider-like round trip.
-PROVIDER_LIKE_LATENCY = 0.1
 
 
 def live_figures(s: Setup) -> list[Figure]:

@@ -12,10 +12,14 @@
 
 import json
 import tracemalloc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import partial
 
+import requests
 from django.db import connection
+from django.test import override_settings
 from django.utils import timezone
 
 from idvdash.providers.base import Page, VerificationRecord
@@ -27,7 +31,7 @@ from idvdash.verifications.models import SyncRun, Verification
 from tools.demo import SANDBOX_PATHS
 from tools.processes import sandbox_process
 
-from .harness import Figure, count_figure, ratio_figure, timed
+from .harness import PROVIDER_LIKE_LATENCY, Figure, count_figure, ratio_figure, timed
 
 UPSERT_TARGET = {"postgresql": 0.6, "sqlite": 0.15}
 UPSERT_PAGE = 100
@@ -115,6 +119,7 @@ def upsert_all(account: ProviderAccount, records: list[VerificationRecord]) -> N
         )
 
 
+@override_settings(BACKFILL_SECONDS=0)  # the sync's own cost; the backfill is paced apart
 def run_sync_figures(*, kinds: list[str], rows: int) -> list[Figure]:
     figures = []
     vendor = connection.vendor
@@ -128,6 +133,20 @@ def run_sync_figures(*, kinds: list[str], rows: int) -> list[Figure]:
             size_before = mirror_size()
             rescan_seconds, rescan = timed(partial(sync.sync_account, account=account))
             size_after = mirror_size()
+            slow = None
+            if kind in LIST_ENDPOINT:
+                # The same two walks with the list answering as a provider does.
+                with list_answering_in(root, kind, PROVIDER_LIKE_LATENCY):
+                    slow_listing, _ = timed(partial(fetch_only, account, enrich=False))
+                    slow_rescan, again = timed(partial(sync.sync_account, account=account))
+                slow = ratio_figure(
+                    f"{kind}: the same, the list answering in "
+                    f"{PROVIDER_LIKE_LATENCY * 1000:.0f} ms a page",
+                    measured=slow_rescan,
+                    baseline=slow_listing,
+                    at_most=1.2,
+                    note=_state(again),
+                )
             raw_into = make_account(name=f"bench-{kind}-raw", kind=kind, root=root)
             raw_seconds, _ = timed(partial(raw_insert, raw_into, records))
             upsert_into = make_account(name=f"bench-{kind}-upsert", kind=kind, root=root)
@@ -148,6 +167,7 @@ def run_sync_figures(*, kinds: list[str], rows: int) -> list[Figure]:
                     note=_state(rescan)
                     or ("incremental: reads what changed since" if kind == "stora" else ""),
                 ),
+                *([slow] if slow else []),
                 count_figure(
                     f"{kind}: mirror rows written by the unchanged re-scan",
                     rescan.created + rescan.updated,
@@ -164,6 +184,23 @@ def run_sync_figures(*, kinds: list[str], rows: int) -> list[Figure]:
                 ),
             ]
     return figures
+
+
+# The list endpoints of the providers scanned in full (Stora reads what changed since).
+LIST_ENDPOINT = {"idenfy": "list", "equals": "list", "swan": "graphql"}
+
+
+@contextmanager
+def list_answering_in(root: str, kind: str, seconds: float) -> Iterator[None]:
+    """Make the sandbox answer `kind`'s list pages `seconds` late (its `slow` fault)."""
+    slow = {"provider": kind, "endpoint": LIST_ENDPOINT[kind], "fault": "slow", "delay": seconds}
+    requests.post(
+        f"{root}/_control/faults", json={**slow, "times": 0}, timeout=10
+    ).raise_for_status()
+    try:
+        yield
+    finally:
+        requests.delete(f"{root}/_control/faults", timeout=10).raise_for_status()
 
 
 def mirror_size() -> int | None:
@@ -185,6 +222,7 @@ def _state(run: SyncRun) -> str:
     return "" if run.state == SyncRun.State.SUCCEEDED else f"sync {run.state}: {run.error}"
 
 
+@override_settings(BACKFILL_SECONDS=0)
 def peak_memory_of_sync(*, kind: str, rows: int) -> float:
     """Peak traced Python memory (MiB) of one sync of `rows` verifications."""
     with sandbox_process(size=rows) as root:

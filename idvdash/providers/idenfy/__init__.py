@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from idvdash.providers.spec import Credentials, Provider, RateLimit, ScanPolicy
 
-from . import detail, normalise, webhooks
+from . import backfill, detail, normalise, webhooks
 from .client import IdenfyClient
 from .vocabulary import VOCABULARY
 
@@ -31,4 +31,6 @@ PROVIDER = Provider(
     # every change, and a full scan of a large account spends its hourly request budget.
     scans=ScanPolicy(recent_pages=3, full_every=timedelta(hours=24)),
     times_note="Not given by iDenfy's list — opening the record reads it from iDenfy",
+    # Its list gives no times; one full status per record does (backfill.py).
+    backfill=backfill.times,
 )
