@@ -81,3 +81,12 @@ def test_providers_whose_lists_give_their_times_need_no_backfill(make_account, s
     account = make_account("equals")
 
     assert sync.sync_account(account=account).backfilled == 0
+
+
+def test_the_sync_page_says_what_the_backfill_read(make_account, settings, reviewer_client):
+    settings.BACKFILL_SECONDS = 30
+    sync.sync_account(account=make_account("idenfy"))
+
+    page = reviewer_client.get("/sync/").content.decode()
+
+    assert "reads the whole list; backfilled 200 records" in page
