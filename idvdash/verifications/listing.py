@@ -15,7 +15,8 @@ from datetime import datetime
 
 from .models import Scan, ScanPage, Verification
 
-# Finished scans kept per account (their bitmaps answer "last listed"); older ones go.
+# Finished scans kept per account (their bitmaps answer "last listed"), besides the
+# newest complete one; older ones go.
 KEEP_SCANS = 10
 HEADER = 8  # the bitmap's first row id, big-endian
 
@@ -117,10 +118,13 @@ def finish(scan: Scan, *, now: datetime, complete: bool) -> int | None:
     ScanPage.objects.filter(scan=scan).delete()
     scans = Scan.objects.filter(account_id=scan.account_id)
     finished = scans.filter(finished_at__isnull=False).order_by("-finished_at", "-id")
-    old = list(finished.values_list("pk", flat=True)[KEEP_SCANS:])
+    # The newest complete scan stays however many partial ones came after it: it is
+    # what says when a row outside the newest pages was last listed.
+    newest_complete = finished.filter(complete=True).values_list("pk", flat=True)[:1]
+    old = set(finished.values_list("pk", flat=True)[KEEP_SCANS:]) - set(newest_complete)
     # Unfinished scans other than this one were abandoned (the checkpoint was reset).
     abandoned = list(scans.filter(finished_at=None).values_list("pk", flat=True))
-    Scan.objects.filter(pk__in=old + abandoned).delete()
+    Scan.objects.filter(pk__in=[*old, *abandoned]).delete()
     return missing
 
 

@@ -96,14 +96,20 @@ def test_a_row_no_scan_listed_is_last_listed_when_it_was_last_written(make_accou
     )
 
 
-def test_only_the_newest_scans_are_kept(make_account, monkeypatch):
+def test_only_the_newest_scans_are_kept_and_the_newest_complete_one(make_account, monkeypatch):
     monkeypatch.setattr(listing, "KEEP_SCANS", 2)
-    account = make_account("equals")
+    account = make_account("equals", recent_pages=1)
 
-    for _ in range(4):
+    for _ in range(3):
         sync.sync_account(account=account)
-
     assert Scan.objects.filter(account=account).count() == 2
+    complete = Scan.objects.filter(account=account).latest("finished_at")
+    for _ in range(3):
+        sync.sync_account(account=account, scope=SyncRun.Scope.RECENT)
+
+    kept = Scan.objects.filter(account=account)
+    assert kept.count() == 3  # two newest partial ones, and the newest complete one
+    assert kept.filter(pk=complete.pk, complete=True).exists()
 
 
 def test_a_scan_resumed_without_its_record_counts_nothing_missing(make_account, sandbox):
