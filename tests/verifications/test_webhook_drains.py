@@ -218,3 +218,19 @@ def test_a_delivery_for_an_account_deleted_meanwhile_is_not_acknowledged():
 
     assert not WebhookEvent.objects.exists()
     assert webhooks.receiving_account(account.name) is None
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's one-statement path (SQLite: two)"
+)
+def test_during_a_burst_a_delivery_is_one_statement():
+    account = idenfy_account()
+    deliver(account, scan=1, step=0)  # queues the drain (and reads the account)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert deliver(account, scan=2, step=0).message == webhooks.STORED
+
+    assert len(queries) == 1
+    assert deliver(account, scan=2, step=0).message == webhooks.DUPLICATE
+    assert WebhookEvent.objects.count() == 2
+    assert drains_queued() == [[account.pk]]

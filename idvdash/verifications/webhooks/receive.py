@@ -18,8 +18,8 @@ from idvdash.providers.models import ProviderAccount
 from idvdash.providers.registry import PROVIDERS
 from idvdash.providers.webhooks import MAX_BODY, Notice, Refused
 
-from ..models import WebhookEvent
-from .drains import queue_drain
+from ..models import WebhookDrain, WebhookEvent
+from .drains import DRAIN_LOCK, queue_drain
 
 # How long a receiving process trusts the account it read (see receiving_account).
 ACCOUNT_TTL = 5.0
@@ -91,17 +91,22 @@ def forget_accounts(**_signal: object) -> None:
 
 def store(*, account: ProviderAccount, notice: Notice) -> WebhookEvent | None:
     """Store a notice durably and see its processing queued; None when its key was seen before."""
+    event = WebhookEvent(
+        account=account,
+        key=notice.key,
+        event_type=notice.event_type,
+        reference=notice.reference,
+        occurred_at=notice.occurred_at,
+        facts=notice.facts,
+        received_at=timezone.now(),
+    )
+    if connection.vendor == "postgresql":
+        queued, pk = _insert_behind_queued_drain(event)
+        if queued:
+            event.pk = pk
+            return event if pk is not None else None
     try:
         with transaction.atomic():
-            event = WebhookEvent(
-                account=account,
-                key=notice.key,
-                event_type=notice.event_type,
-                reference=notice.reference,
-                occurred_at=notice.occurred_at,
-                facts=notice.facts,
-                received_at=timezone.now(),
-            )
             _insert(event)
             # The queue is a table of the same database: the event and its drain commit
             # together. Queued after the commit, a receiver that died in between (or a
@@ -115,6 +120,42 @@ def store(*, account: ProviderAccount, notice: Notice) -> WebhookEvent | None:
         forget_accounts()
         raise
     return event
+
+
+def _insert_behind_queued_drain(event: WebhookEvent) -> tuple[bool, int | None]:
+    """PostgreSQL, during a burst: store the event in one statement if a drain is queued.
+
+    Returns (whether a drain was queued, the new event's id or None for a repeated key);
+    with no drain queued nothing is stored, and `store` takes the transaction that
+    queues one. One statement is its own transaction: it holds the drain lock shared
+    (see `drains.queue_drain`) until its event is committed, so a drain that starts
+    meanwhile waits for it.
+    """
+    fields = _event_fields()
+    values = [field.get_db_prep_save(getattr(event, field.attname), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _insert_behind_drain_sql(),
+            [DRAIN_LOCK, event.account_id % 2**31, event.account_id, *values],
+        )
+        queued, pk = cursor.fetchone()
+    return bool(queued), pk
+
+
+@functools.cache
+def _insert_behind_drain_sql() -> str:
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in _event_fields())
+    marks = ", ".join(["%s"] * len(_event_fields()))
+    events, pk = quote(WebhookEvent._meta.db_table), quote(WebhookEvent._meta.pk.column)
+    drains = quote(WebhookDrain._meta.db_table)
+    return (
+        "WITH held AS (SELECT pg_advisory_xact_lock_shared(%s, %s)), "  # noqa: S608 (names from the models)
+        f"queued AS (SELECT d.account_id FROM {drains} d, held WHERE d.account_id = %s), "
+        f"stored AS (INSERT INTO {events} ({columns}) SELECT {marks} FROM queued "
+        f"ON CONFLICT (account_id, {quote('key')}) DO NOTHING RETURNING {pk}) "
+        f"SELECT (SELECT count(*) FROM queued), (SELECT {pk} FROM stored)"
+    )
 
 
 def _insert(event: WebhookEvent) -> None:
