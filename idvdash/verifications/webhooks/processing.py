@@ -79,9 +79,10 @@ def queue_due(*, now: datetime | None = None) -> int:
     events whose drain was lost (a worker that died before starting it).
     """
     now = now or timezone.now()
-    accounts = _due(WebhookEvent.objects.all(), now=now).values_list("account_id", flat=True)
+    due = _due(WebhookEvent.objects.all(), now=now)
+    accounts = due.order_by("account_id").values_list("account_id", flat=True).distinct()
     queued = 0
-    for account_id in sorted(set(accounts)):
+    for account_id in list(accounts):
         with transaction.atomic():
             queued += queue_drain(account_id, now=now, stale_after=LEASE)
     return queued
