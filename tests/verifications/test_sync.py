@@ -336,3 +336,22 @@ def test_an_idenfy_snapshot_brings_the_providers_own_times():
     assert row.provider_updated_at.isoformat() == "2026-05-02T19:46:37+00:00"
     assert row.detail["status"] == "APPROVED"
     assert row.detail_fetched_at is not None
+
+
+def test_a_write_without_a_subject_never_blanks_the_one_a_row_has(make_account):
+    # A page planned before a webhook taught the row its client id is written after.
+    account = make_account("equals")
+    sync.sync_account(account=account)
+    row = Verification.objects.filter(account=account).exclude(subject_ref="").first()
+    fields = {
+        name: getattr(row, name)
+        for name in ["external_id", *sync.UPDATE_FIELDS, "provider_created_at"]
+        if name not in ("changed_at", "last_synced_at", "last_seen_at", "provider")
+    }
+
+    sync.write_rows(
+        account=account, rows=[{**fields, "subject_ref": "", "raw_status": "x"}], now=timezone.now()
+    )
+
+    row.refresh_from_db()
+    assert (row.subject_ref != "", row.raw_status) == (True, "x")
