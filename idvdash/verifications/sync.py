@@ -583,10 +583,7 @@ def _finish(
         run.note = shrank
         run.save(update_fields=["missing", "state", "finished_at", "heartbeat_at", "note"])
     if run.created >= ANALYZE_AFTER and connection.vendor == "postgresql":
-        # Fresh statistics before the next scan: planned on a table it thinks nearly
-        # empty, a page's lookup reads every row of the account instead of its own.
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(Verification._meta.db_table)}")
+        _refresh_statistics(created=run.created)
     if shrank:
         log.warning("sync of %s: %s", account.name, shrank)
     log.info(
@@ -600,6 +597,24 @@ def _finish(
         run.missing,
         run.backfilled,
     )
+
+
+def _refresh_statistics(*, created: int) -> None:
+    """PostgreSQL: fresh row estimates for the mirror when a run grew it by a tenth.
+
+    Planned on a table its statistics call nearly empty, each page's lookup reads every
+    row of the account instead of probing the unique index; autovacuum catches up only
+    later. Only the lookup's columns are analysed, which is what the plan needs.
+    """
+    table = Verification._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
+        (estimated,) = cursor.fetchone()
+        if created >= 0.1 * max(estimated, 0):
+            quote = connection.ops.quote_name
+            cursor.execute(
+                f"ANALYZE {quote(table)} ({quote('account_id')}, {quote('external_id')})"
+            )
 
 
 def _fail(run: SyncRun, error: str) -> None:
