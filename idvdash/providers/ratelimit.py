@@ -177,9 +177,9 @@ class Budget:
 
 
 def backfill_share() -> float:
-    """The share of an account's limits the backfill may use (`BACKFILL_SHARE`), never
-    more than background work's."""
-    return min(float(getattr(settings, "BACKFILL_SHARE", 0.5)), BACKGROUND_SHARE)
+    """The share of an account's limits the backfill may use (`BACKFILL_SHARE`), between
+    none (the backfill is off) and background work's."""
+    return min(max(float(getattr(settings, "BACKFILL_SHARE", 0.5)), 0.0), BACKGROUND_SHARE)
 
 
 def _readable(seconds: float) -> str:

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from idvdash.providers.errors import ProviderError, ProviderResponseError
 from idvdash.providers.models import ProviderAccount
-from idvdash.providers.ratelimit import BudgetSpent, Priority
+from idvdash.providers.ratelimit import BudgetSpent, Priority, backfill_share
 from idvdash.providers.registry import PROVIDERS, client_for
 
 from . import sync
@@ -57,7 +57,7 @@ def run(
     """Read what the list left out of the account's rows for up to `seconds`."""
     learn = PROVIDERS[account.kind].backfill if account.kind in PROVIDERS else None
     seconds = settings.BACKFILL_SECONDS if seconds is None else seconds
-    if learn is None or seconds <= 0:
+    if learn is None or seconds <= 0 or backfill_share() <= 0:
         return Result()
     deadline = time.monotonic() + seconds
     read = gained = 0

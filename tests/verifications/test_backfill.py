@@ -90,3 +90,12 @@ def test_the_sync_page_says_what_the_backfill_read(make_account, settings, revie
     page = reviewer_client.get("/sync/").content.decode()
 
     assert "reads the whole list; backfilled 200 records" in page
+
+
+def test_a_share_of_nothing_turns_the_backfill_off(make_account, settings):
+    settings.BACKFILL_SECONDS = 30
+    settings.BACKFILL_SHARE = 0
+    account = make_account("idenfy")
+
+    assert sync.sync_account(account=account).backfilled == 0
+    assert backfill.due(account).count() == 200

@@ -17,6 +17,11 @@ from ..models import WebhookDrain
 DRAIN_LOCK = 0x1D7D
 
 
+def lock_key(account_id: int) -> list[int]:
+    """The two-integer key of an account's drain lock (`pg_advisory_xact_lock*`)."""
+    return [DRAIN_LOCK, account_id % 2**31]
+
+
 def queue_drain(account_id: int, *, now: datetime, stale_after: timedelta | None = None) -> bool:
     """Queue a drain of the account's events unless one is queued; call in a transaction.
 
@@ -31,7 +36,7 @@ def queue_drain(account_id: int, *, now: datetime, stale_after: timedelta | None
     if connection.vendor == "postgresql":
         # The shared lock is taken in the same statement: one round trip per delivery.
         rows = "SELECT %s, %s FROM (SELECT pg_advisory_xact_lock_shared(%s, %s)) AS held"
-        values += [DRAIN_LOCK, account_id % 2**31]
+        values += lock_key(account_id)
     else:
         rows = "VALUES (%s, %s)"
     with connection.cursor() as cursor:
@@ -61,4 +66,4 @@ def hold_drain_lock(account_id: int) -> None:
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [DRAIN_LOCK, account_id % 2**31])
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", lock_key(account_id))

@@ -9,6 +9,7 @@ import functools
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Field
@@ -19,7 +20,7 @@ from idvdash.providers.registry import PROVIDERS
 from idvdash.providers.webhooks import MAX_BODY, Notice, Refused
 
 from ..models import WebhookDrain, WebhookEvent
-from .drains import DRAIN_LOCK, queue_drain
+from .drains import lock_key, queue_drain
 
 # How long a receiving process trusts the account it read (see receiving_account).
 ACCOUNT_TTL = 5.0
@@ -131,12 +132,10 @@ def _insert_behind_queued_drain(event: WebhookEvent) -> tuple[bool, int | None]:
     (see `drains.queue_drain`) until its event is committed, so a drain that starts
     meanwhile waits for it.
     """
-    fields = _event_fields()
-    values = [field.get_db_prep_save(getattr(event, field.attname), connection) for field in fields]
     with connection.cursor() as cursor:
         cursor.execute(
             _insert_behind_drain_sql(),
-            [DRAIN_LOCK, event.account_id % 2**31, event.account_id, *values],
+            [*lock_key(event.account_id), event.account_id, *_values(event)],
         )
         queued, pk = cursor.fetchone()
     return bool(queued), pk
@@ -145,8 +144,7 @@ def _insert_behind_queued_drain(event: WebhookEvent) -> tuple[bool, int | None]:
 @functools.cache
 def _insert_behind_drain_sql() -> str:
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in _event_fields())
-    marks = ", ".join(["%s"] * len(_event_fields()))
+    columns, marks = _columns_and_marks()
     events, pk = quote(WebhookEvent._meta.db_table), quote(WebhookEvent._meta.pk.column)
     drains = quote(WebhookDrain._meta.db_table)
     return (
@@ -161,12 +159,8 @@ def _insert_behind_drain_sql() -> str:
 def _insert(event: WebhookEvent) -> None:
     """INSERT the event in one prepared statement (the receiver's hot path: the ORM's
     `create` compiles the statement anew for every delivery, half its cost here)."""
-    fields = _event_fields()
     with connection.cursor() as cursor:
-        cursor.execute(
-            _insert_sql(connection.vendor),
-            [field.get_db_prep_save(getattr(event, field.attname), connection) for field in fields],
-        )
+        cursor.execute(_insert_sql(connection.vendor), _values(event))
         event.pk = cursor.fetchone()[0]
 
 
@@ -175,11 +169,26 @@ def _event_fields() -> list[Field]:
     return [field for field in WebhookEvent._meta.concrete_fields if not field.primary_key]
 
 
+def _values(event: WebhookEvent) -> list[Any]:
+    """The event's column values, in `_event_fields` order, as the database takes them."""
+    return [
+        field.get_db_prep_save(getattr(event, field.attname), connection)
+        for field in _event_fields()
+    ]
+
+
+@functools.cache
+def _columns_and_marks() -> tuple[str, str]:
+    """The event's quoted column list and as many placeholders."""
+    fields = _event_fields()
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    return columns, ", ".join(["%s"] * len(fields))
+
+
 @functools.cache
 def _insert_sql(vendor: str) -> str:
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in _event_fields())
-    marks = ", ".join(["%s"] * len(_event_fields()))
+    columns, marks = _columns_and_marks()
     table, pk = quote(WebhookEvent._meta.db_table), quote(WebhookEvent._meta.pk.column)
     return f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING {pk}"  # noqa: S608 (names from the model)
 
