@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "idvdash.core",
     "idvdash.providers",
     "idvdash.verifications",
+    "idvdash.reviews",
 ]
 
 # The provider sandbox and the tooling (demo, benchmarks, load test) are installed for

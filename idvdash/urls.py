@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("verifications/", include("idvdash.verifications.urls")),
     path("sync/", include((sync_patterns, "sync"))),
+    path("reviews/", include("idvdash.reviews.urls")),
     path("admin/", admin.site.urls),
     # The one URL without sign-in or CSRF: providers authenticate by signature.
     path("webhooks/<str:account>/", webhook_receive, name="webhook"),

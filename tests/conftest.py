@@ -31,12 +31,16 @@ def _no_remembered_webhook_accounts():
 
 @pytest.fixture
 def make_user(django_user_model):
-    def make(username: str, *, reviewer: bool = False, staff: bool = False, **extra):
+    def make(
+        username: str, *, reviewer: bool = False, senior: bool = False, staff: bool = False, **extra
+    ):
         user = django_user_model.objects.create_user(
             username=username, password=PASSWORD, is_staff=staff, is_superuser=staff, **extra
         )
         if reviewer:
             user.groups.add(Group.objects.get(name="Reviewers"))
+        if senior:
+            user.groups.add(Group.objects.get(name="Senior reviewers"))
         return user
 
     return make
@@ -45,6 +49,11 @@ def make_user(django_user_model):
 @pytest.fixture
 def reviewer(make_user):
     return make_user("rita", reviewer=True)
+
+
+@pytest.fixture
+def senior(make_user):
+    return make_user("sam", senior=True)
 
 
 @pytest.fixture

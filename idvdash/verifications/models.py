@@ -180,6 +180,7 @@ class AccessEvent(models.Model):
         DATA = "data", "Fetched document data"
         FILES = "files", "Fetched file links"
         EXPORT = "export", "Exported list"
+        REVIEW = "review", "Worked the case"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     verification = models.ForeignKey(

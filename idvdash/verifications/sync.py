@@ -54,6 +54,7 @@ from idvdash.providers.registry import client_for, provider
 
 from . import listing, normalise
 from .models import Scan, SyncRun, Verification
+from .signals import mirror_written
 
 log = logging.getLogger(__name__)
 
@@ -447,6 +448,8 @@ def write_plan(
 ) -> dict[str, int]:
     """Write a page's plan (nothing if nothing changed); return its counts."""
     pks = write_rows(account=account, rows=plan.rows, now=now)
+    if pks:
+        mirror_written.send(sender=Verification, pks=pks, now=now)
     if written is not None:
         written.extend(fields["external_id"] for fields in plan.rows)
     if listed is not None:

@@ -1,0 +1,5 @@
+from .views import case, queues
+
+app_name = "reviews"
+
+urlpatterns = [*case.urlpatterns, *queues.urlpatterns]

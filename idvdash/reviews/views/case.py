@@ -1,0 +1,3 @@
+"""Acting on one case from the detail page (htmx): assignment, notes, tags, closing."""
+
+urlpatterns: list = []
