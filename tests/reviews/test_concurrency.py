@@ -56,7 +56,7 @@ def test_next_case_at_the_same_moment_gives_two_different_cases(two_reviewers):
     queue = Verification.objects.filter(outcome=Outcome.SUSPECTED)
 
     def unassigned():
-        return queue.exclude(review__state__in=Review.ACTIVE_STATES + (Review.State.CLOSED,))
+        return queue.exclude(review__state__in=(*Review.ACTIVE_STATES, Review.State.CLOSED))
 
     taken = []
     for _ in range(ROUNDS):

@@ -48,10 +48,15 @@ class PureCase(RuleBasedStateMachine):
     )
     def someone_acts(self, action: Action, actor: Actor, whom: Actor) -> None:
         before = self.case
+        after = None
         try:
             after = rules.apply(action, before, actor, four_eyes=self.four_eyes, target=whom)
         except Refused as refusal:
-            assert str(refusal)  # every refusal says why, for people
+            refused = str(refusal)
+        else:
+            refused = ""
+        if refused or after is None:
+            assert refused  # every refusal says why, for people
             return
         assert actor.reviewer, "someone outside the reviewer roles changed a case"
         if after.state == State.CLOSED and before.state != State.CLOSED:
@@ -65,7 +70,8 @@ class PureCase(RuleBasedStateMachine):
             else:
                 assert action in (Action.PROPOSE, Action.APPROVE)
         if action in (Action.APPROVE, Action.REJECT):
-            assert actor.senior and actor.id != before.proposed_by
+            assert actor.senior
+            assert actor.id != before.proposed_by
         if before.state == State.ESCALATED and after.assignee not in (None, before.assignee):
             assert any(senior.id == after.assignee for senior in SENIORS)
         self.case = after

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tools.bench import list_bench, sync_bench, webhook_bench
+from tools.bench import list_bench, picture, sync_bench, webhook_bench
 from tools.bench.harness import isolated_database, report
 
 KINDS = ["idenfy", "equals", "swan", "stora"]
@@ -44,6 +44,12 @@ class Command(BaseCommand):
         hooks_parser.add_argument("--senders", type=int, default=8, help="concurrent senders")
         hooks_parser.add_argument("--workers", type=int, default=2, help="db_worker processes")
         hooks_parser.add_argument("--json", type=Path, default=None)
+        picture_parser = suites.add_parser(
+            "picture",
+            help="a large iDenfy account's first full picture under its real limit, simulated",
+        )
+        picture_parser.add_argument("--rows", type=int, default=1_000_000)
+        picture_parser.add_argument("--json", type=Path, default=None)
 
     def handle(self, *args: object, **options: object) -> None:
         # Django's DEBUG query log would cost time and memory that production never pays.
@@ -53,6 +59,9 @@ class Command(BaseCommand):
             return
         if options["suite"] == "webhooks":
             self.handle_webhooks(options)
+            return
+        if options["suite"] == "picture":
+            self.handle_picture(options)
             return
         rows = options["rows"]
         with isolated_database() as vendor:
@@ -98,6 +107,25 @@ class Command(BaseCommand):
                 if plan["problems"]:
                     self.stdout.write(f"{plan['query']}: {', '.join(plan['problems'])}")
                     self.stdout.write("    " + plan["plan"].replace("\n", "\n    "))
+        if not all(f.passed for f in figures):
+            self.stdout.write("Some figures missed their target.")
+
+    def handle_picture(self, options: dict) -> None:
+        rows = options["rows"]
+        with isolated_database() as vendor:
+            figures, info = picture.run(rows=rows)
+        out = (
+            options["json"]
+            or Path(settings.BASE_DIR) / "bench-results" / f"picture-{vendor}-{rows}.json"
+        )
+        title = f"bench picture: first full picture of {rows:,} iDenfy rows, simulated clock"
+        self.stdout.write(report(figures, title=title, out=out, context=info))
+        for label in ("without webhooks", "with webhooks"):
+            phases = "; ".join(
+                f"{p['name']}: {p['requests']:,} requests, {p['hours']:,} h"
+                for p in info[label]["phases"]
+            )
+            self.stdout.write(f"{label}: {info[label]['days']} days ({phases})")
         if not all(f.passed for f in figures):
             self.stdout.write("Some figures missed their target.")
 
