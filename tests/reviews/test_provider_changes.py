@@ -103,3 +103,28 @@ def test_a_provider_change_voids_a_waiting_proposal_and_stales_open_forms(
     )
     with pytest.raises(Conflict):  # the senior's approve form was drawn at version 2
         services.act(user=senior, verification_id=verification.pk, action=Action.APPROVE, version=2)
+
+
+def test_an_idenfy_webhook_turning_a_cleared_record_suspected_reopens_its_case(
+    client, make_account, reviewer
+):
+    from django.core.management import call_command
+
+    from tests.verifications.test_webhooks import hook_account, idenfy_body, post, signed
+
+    account = hook_account(make_account, "idenfy")
+    approved = idenfy_body("scan-hook-1", "APPROVED", finish=1_780_000_000)
+    post(client, account, approved, signed("idenfy", approved))
+    call_command("process_webhooks", verbosity=0)
+    verification = Verification.objects.get(account=account, external_id="scan-hook-1")
+    close_without_four_eyes(verification, reviewer)
+
+    suspected = idenfy_body("scan-hook-1", "SUSPECTED", finish=1_780_000_600)
+    assert post(client, account, suspected, signed("idenfy", suspected)).status_code == 200
+    call_command("process_webhooks", verbosity=0)
+
+    review = Review.objects.get(pk=verification.pk)
+    assert review.state == Review.State.OPEN
+    reopened = Activity.objects.timeline(verification.pk).last()
+    assert reopened.kind == Activity.Kind.REOPENED
+    assert "from Approved to Suspected" in reopened.text
