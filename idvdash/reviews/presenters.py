@@ -149,7 +149,8 @@ def panel(verification: Verification, user: AbstractBaseUser) -> Panel:
     if Action.PROPOSE in actions:
         result.categories = list(DecisionCategory.objects.filter(active=True))
     if Action.ASSIGN in actions:
-        result.assignable = list(assignable_users())
+        assignee = review.assignee_id if review is not None else None
+        result.assignable = list(assignable_users().exclude(pk=assignee))
     return result
 
 

@@ -122,3 +122,32 @@ def test_a_reviewer_proposes_and_a_senior_approves_in_two_browsers(
     finally:
         for context in contexts:
             context.close()
+
+
+def test_a_case_is_taken_and_closed_without_javascript(live_server, rita, chromium):
+    record = VerificationFactory(outcome=Outcome.APPROVED, suspected=False, raw_status="APPROVED")
+    context = chromium.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        detail = reverse("verifications:detail", args=[record.pk])
+        page.goto(f"{live_server.url}{reverse('login')}?next={detail}")
+        page.fill("#id_username", rita.username)
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server.url}{detail}")
+
+        page.get_by_role("button", name="Assign to me", exact=True).click()
+        page.get_by_text("The case is assigned to you.").wait_for()
+        page.get_by_label("Actioned").check()
+        page.select_option("#case-category", label="False positive")
+        page.fill("#case-reason", "Closed from a browser without scripts.")
+        page.get_by_role("button", name="Close", exact=True).click()
+
+        page.get_by_text("The case is closed.").wait_for()
+        assert (
+            "rita closed the case: Actioned — False positive"
+            in page.locator("#case-activity").inner_text()
+        )
+        assert Review.objects.get(pk=record.pk).state == Review.State.CLOSED
+    finally:
+        context.close()

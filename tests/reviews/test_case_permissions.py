@@ -158,4 +158,5 @@ def test_only_seniors_see_assign_to_with_the_reviewers_listed(
     assert 'name="target"' in sams_page
     assert f'<option value="{reviewer.pk}">rita</option>' in sams_page
     assert f'<option value="{other_user.pk}">' not in sams_page
+    assert f'<option value="{senior.pk}">sam</option>' in sams_page
     assert 'name="target"' not in ritas_page

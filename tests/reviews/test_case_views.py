@@ -347,3 +347,43 @@ def test_the_detail_page_query_count_does_not_grow_with_the_timeline(
     with django_assert_num_queries(queries):
         response = rita.get(url)
     assert len(response.context["case_activity"]) == 12
+
+
+def test_a_proposal_is_withdrawn_by_its_author_and_a_case_given_back(
+    reviewer_client, suspected, category
+):
+    post(reviewer_client, "assign_me", suspected, {"version": 0})
+    propose(reviewer_client, suspected, category, version=1)
+    assert ">Withdraw proposal</button>" in detail(reviewer_client, suspected)
+
+    withdrawn = post(
+        reviewer_client, "act", suspected, {"action": "withdraw", "version": 2}, **HTMX
+    )
+    unassigned = post(
+        reviewer_client, "act", suspected, {"action": "unassign", "version": 3}, **HTMX
+    )
+
+    assert (withdrawn.status_code, unassigned.status_code) == (200, 200)
+    review = Review.objects.get(pk=suspected.pk)
+    assert (review.state, review.assignee, review.decision) == (Review.State.OPEN, None, "")
+    assert "rita withdrew the proposal to close" in text(unassigned)
+    assert "rita put the case back in the queue" in text(unassigned)
+    assert ">Assign to me</button>" in text(unassigned)
+
+
+def test_an_escalation_needs_a_reason_and_says_it_on_the_timeline(reviewer_client, suspected):
+    post(reviewer_client, "assign_me", suspected, {"version": 0})
+
+    response = post(
+        reviewer_client,
+        "act",
+        suspected,
+        {"action": "escalate", "version": 1, "reason": "Looks like a known ring."},
+        **HTMX,
+    )
+
+    assert response.status_code == 200
+    assert Review.objects.get(pk=suspected.pk).state == Review.State.ESCALATED
+    assert "rita escalated the case" in text(response)
+    assert "Looks like a known ring." in text(response)
+    assert ">Assign to me</button>" not in text(response)  # seniors take it from here

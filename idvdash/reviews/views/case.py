@@ -51,10 +51,10 @@ TAG_REMOVED = "Tag removed."
 # Refusals that are about who you are, not about the case: answered 403.
 _FORBIDDEN_PREFIXES = (SENIOR_ONLY.split("{")[0], OWN_PROPOSAL)
 
-case_action = Callable[[HtmxHttpRequest, int], HttpResponse]
+CaseView = Callable[[HtmxHttpRequest, int], HttpResponse]
 
 
-def _guarded(view: case_action) -> case_action:
+def _guarded(view: CaseView) -> CaseView:
     view = never_cache(view)
     view = refuse_without_audit(view)
     view = permission_required(WORK_PERMISSION)(view)
