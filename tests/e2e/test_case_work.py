@@ -151,3 +151,29 @@ def test_a_case_is_taken_and_closed_without_javascript(live_server, rita, chromi
         assert Review.objects.get(pk=record.pk).state == Review.State.CLOSED
     finally:
         context.close()
+
+
+def test_a_stale_panel_is_refused_and_shows_what_happened_meanwhile(
+    live_server, rita, sam, record, chromium
+):
+    detail = reverse("verifications:detail", args=[record.pk])
+    contexts = []
+    try:
+        context_a, a = open_as(chromium, live_server, rita, detail)
+        context_b, b = open_as(chromium, live_server, sam, detail)
+        contexts += [context_a, context_b]
+
+        a.get_by_role("button", name="Assign to me", exact=True).click()
+        a.locator("#case-activity").get_by_text("rita took the case").wait_for()
+        b.get_by_role("button", name="Assign to me", exact=True).click()
+
+        b.locator("#case .message.error").get_by_text(
+            "Someone changed this case while you were looking at it (rita took the case"
+        ).wait_for()
+        assert "rita" in b.locator("#case dd").first.inner_text()
+        assert steps(b) == ["rita took the case"]
+        assert Review.objects.get(pk=record.pk).assignee == rita
+        assert b.csp_violations == []
+    finally:
+        for context in contexts:
+            context.close()
