@@ -9,8 +9,7 @@ from django.db import transaction
 from idvdash.providers.models import ProviderAccount
 from idvdash.providers.registry import PROVIDERS
 from idvdash.providers.services import set_account
-
-REVIEWERS_GROUP = "Reviewers"
+from idvdash.reviews.roles import REVIEWERS, SENIOR_REVIEWERS, ensure_groups
 
 
 @dataclass(frozen=True)
@@ -22,15 +21,22 @@ class DemoLogin:
 
 DEMO_LOGINS = (
     DemoLogin("admin", "idvdash-demo-admin", "admin: Django admin, provider accounts, sync"),
-    DemoLogin("reviewer", "idvdash-demo-reviewer", "reviewer: verifications only"),
+    DemoLogin("reviewer", "idvdash-demo-reviewer", "reviewer: works cases, proposes decisions"),
+    DemoLogin(
+        "senior",
+        "idvdash-demo-senior",
+        "senior reviewer: approves decisions, reassigns, handles escalations",
+    ),
 )
+# The group each non-admin demo login is put in.
+DEMO_GROUPS = {"reviewer": REVIEWERS, "senior": SENIOR_REVIEWERS}
 
 
 @transaction.atomic
 def ensure_demo_users() -> tuple[DemoLogin, ...]:
-    """Create (or reset) the demo admin and reviewer; return their logins."""
+    """Create (or reset) the demo admin, reviewer and senior reviewer; return their logins."""
     user_model = get_user_model()
-    reviewers = Group.objects.get(name=REVIEWERS_GROUP)
+    ensure_groups()
     for login in DEMO_LOGINS:
         user, _ = user_model.objects.get_or_create(username=login.username)
         is_admin = login.username == "admin"
@@ -38,8 +44,8 @@ def ensure_demo_users() -> tuple[DemoLogin, ...]:
         user.is_active = True
         user.set_password(login.password)
         user.save()
-        if not is_admin:
-            user.groups.add(reviewers)
+        if login.username in DEMO_GROUPS:
+            user.groups.add(Group.objects.get(name=DEMO_GROUPS[login.username]))
     return DEMO_LOGINS
 
 

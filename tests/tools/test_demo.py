@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth import authenticate as django_authenticate
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import RequestFactory
@@ -26,12 +27,30 @@ def test_demo_users_have_the_printed_passwords_and_roles():
     ensure_demo_users()
 
     reviewer = authenticate(username="reviewer", password="idvdash-demo-reviewer")
+    senior = authenticate(username="senior", password="idvdash-demo-senior")
     admin = authenticate(username="admin", password="idvdash-demo-admin")
     assert reviewer.has_perm("verifications.view_verification")
+    assert reviewer.has_perm("reviews.work_review")
+    assert not reviewer.has_perm("reviews.approve_review")
     assert not reviewer.is_staff
     assert not reviewer.has_perm("providers.view_provideraccount")
+    assert senior.has_perm("verifications.view_verification")
+    assert senior.has_perm("reviews.approve_review")
+    assert not senior.is_staff
     assert admin.is_staff
     assert admin.is_superuser
+    assert [login.username for login in DEMO_LOGINS] == ["admin", "reviewer", "senior"]
+
+
+@pytest.mark.django_db
+def test_demo_users_are_set_up_even_when_the_groups_are_missing():
+    Group.objects.all().delete()
+
+    ensure_demo_users()
+
+    senior = authenticate(username="senior", password="idvdash-demo-senior")
+    assert senior.groups.get().name == "Senior reviewers"
+    assert senior.has_perm("reviews.approve_review")
 
 
 @pytest.mark.django_db

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from idvdash.core.http import HtmxHttpRequest
 from idvdash.providers.base import LiveRead
+from idvdash.reviews import presenters as case_presenters
 
 from .. import audit, listing, live, presenters
 from ..models import Verification, WebhookEvent
@@ -43,6 +44,8 @@ def verification_detail(request: HtmxHttpRequest, pk: int) -> TemplateResponse:
         "webhook_events_limit": WEBHOOK_EVENTS_SHOWN,
         "raw_json": presenters.pretty_json(verification.raw),
         "live_reads": {read.value for read in LiveRead if live.offers(verification, read)},
+        "case": case_presenters.panel(verification, request.user),
+        "case_activity": case_presenters.activity(verification.pk),
         **presenters.provider_context(verification),
     }
     return TemplateResponse(request, DETAIL_TEMPLATE, context)
