@@ -118,10 +118,12 @@ def review_for_panel(pk: int) -> Review | None:
     )
 
 
-def assignable_users() -> QuerySet:
+def assignable_users(*, seniors_only: bool = False) -> QuerySet:
+    """Whom a case can be assigned to: active reviewers, or only seniors (an escalated case)."""
+    groups = [SENIOR_REVIEWERS] if seniors_only else [REVIEWERS, SENIOR_REVIEWERS]
     return (
         get_user_model()
-        .objects.filter(is_active=True, groups__name__in=[REVIEWERS, SENIOR_REVIEWERS])
+        .objects.filter(is_active=True, groups__name__in=groups)
         .distinct()
         .order_by("username")
         .only("id", "username")
@@ -150,7 +152,8 @@ def panel(verification: Verification, user: AbstractBaseUser) -> Panel:
         result.categories = list(DecisionCategory.objects.filter(active=True))
     if Action.ASSIGN in actions:
         assignee = review.assignee_id if review is not None else None
-        result.assignable = list(assignable_users().exclude(pk=assignee))
+        escalated = review is not None and review.state == Review.State.ESCALATED
+        result.assignable = list(assignable_users(seniors_only=escalated).exclude(pk=assignee))
     return result
 
 

@@ -39,6 +39,10 @@ class Refused(Exception):
     """The action is not allowed now; str() says why, for people."""
 
 
+class Forbidden(Refused):
+    """Refused because of who asks (their role, or their own proposal), not the case's state."""
+
+
 @dataclass(frozen=True, slots=True)
 class Actor:
     """Who acts: a reviewer works cases; a senior also approves, reassigns, handles escalations."""
@@ -92,7 +96,7 @@ def apply(
     if action is Action.PROVIDER_CHANGE:
         return _provider_change(case)
     if actor is None or not actor.reviewer:
-        raise Refused("Only reviewers work cases.")
+        raise Forbidden("Only reviewers work cases.")
     handler = _HANDLERS[action]
     return handler(case, actor, four_eyes=four_eyes, target=target)
 
@@ -103,7 +107,7 @@ def _assign_to_me(case: Case, actor: Actor, **_: object) -> Case:
     if case.assignee == actor.id:
         raise Refused(ALREADY_YOURS)
     if case.state == State.ESCALATED and not actor.senior:
-        raise Refused(SENIOR_ONLY.format(what="take an escalated case"))
+        raise Forbidden(SENIOR_ONLY.format(what="take an escalated case"))
     if case.assignee is not None and not actor.senior:
         raise Refused(NOT_YOURS)
     state = State.ESCALATED if case.state == State.ESCALATED else State.IN_PROGRESS
@@ -112,7 +116,7 @@ def _assign_to_me(case: Case, actor: Actor, **_: object) -> Case:
 
 def _assign(case: Case, actor: Actor, *, target: Actor | None = None, **_: object) -> Case:
     if not actor.senior:
-        raise Refused(SENIOR_ONLY.format(what="assign a case to someone else"))
+        raise Forbidden(SENIOR_ONLY.format(what="assign a case to someone else"))
     if target is None or not target.reviewer:
         raise Refused(NOT_A_REVIEWER)
     if target.id == actor.id:
@@ -152,7 +156,7 @@ def _propose(case: Case, actor: Actor, *, four_eyes: bool = False, **_: object) 
     if case.assignee != actor.id:
         raise Refused(WORK_FIRST.format(what="close"))
     if case.state == State.ESCALATED and not actor.senior:
-        raise Refused(SENIOR_ONLY.format(what="close an escalated case"))
+        raise Forbidden(SENIOR_ONLY.format(what="close an escalated case"))
     if four_eyes:
         return replace(case, state=State.AWAITING_APPROVAL, proposed_by=actor.id)
     return Case(state=State.CLOSED, assignee=case.assignee, proposed_by=None)
@@ -181,9 +185,9 @@ def _check_second_person(case: Case, actor: Actor, *, what: str) -> None:
     if case.state != State.AWAITING_APPROVAL:
         raise Refused("This case has no proposal waiting for approval.")
     if not actor.senior:
-        raise Refused(SENIOR_ONLY.format(what=what))
+        raise Forbidden(SENIOR_ONLY.format(what=what))
     if case.proposed_by == actor.id:
-        raise Refused(OWN_PROPOSAL)
+        raise Forbidden(OWN_PROPOSAL)
 
 
 def _provider_change(case: Case) -> Case:

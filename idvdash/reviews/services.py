@@ -25,11 +25,12 @@ from idvdash.verifications.models import Verification
 
 from . import rules
 from .models import Activity, DecisionCategory, Review, Tag
-from .rules import Action, Actor, Case, Refused
+from .rules import Action, Actor, Case, Forbidden, Refused
 
 __all__ = [
     "Action",
     "Conflict",
+    "Forbidden",
     "Refused",
     "act",
     "actor_for",
@@ -147,7 +148,7 @@ def act(
 def add_note(*, user: AbstractBaseUser, verification_id: int, text: str) -> Activity:
     """Append a note to the case (a correction is a new note; notes are never edited)."""
     if not actor_for(user).reviewer:
-        raise Refused("Only reviewers add notes.")
+        raise Forbidden("Only reviewers add notes.")
     text = text.strip()
     if not text:
         raise Refused(NOTE_EMPTY)
@@ -176,7 +177,7 @@ def tag(*, user: AbstractBaseUser, verification_id: int, tag: Tag) -> bool:
 def remove_tag(*, user: AbstractBaseUser, verification_id: int, tag: Tag) -> bool:
     """Take a tag off the case; return False if it did not have it."""
     if not actor_for(user).reviewer:
-        raise Refused("Only reviewers tag cases.")
+        raise Forbidden("Only reviewers tag cases.")
     with transaction.atomic():
         verification = _verification(verification_id)
         removed, _ = Review.tags.through.objects.filter(
@@ -208,7 +209,7 @@ class BulkResult:
 def bulk_tag(*, user: AbstractBaseUser, verification_ids: Iterable[int], tag: Tag) -> BulkResult:
     """Tag many cases in a few statements; one timeline entry per case that gained the tag."""
     if not actor_for(user).reviewer:
-        raise Refused("Only reviewers tag cases.")
+        raise Forbidden("Only reviewers tag cases.")
     ids = sorted(set(verification_ids))
     result = BulkResult()
     through = Review.tags.through
@@ -297,7 +298,7 @@ def next_case(*, user: AbstractBaseUser, candidates) -> Review | None:
     """
     actor = actor_for(user)
     if not actor.reviewer:
-        raise Refused("Only reviewers take cases.")
+        raise Forbidden("Only reviewers take cases.")
     tried: set[int] = set()
     for _ in range(3):
         rows = list(

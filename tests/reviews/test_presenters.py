@@ -161,3 +161,22 @@ def test_the_timeline_is_oldest_first(reviewer, suspected):
     assert [line.text for line in lines] == ["", "First.", "Second."]
     assert presenters.last_change(suspected.pk).text == "Second."
     assert Review.objects.get(pk=suspected.pk).has_notes
+
+
+def test_an_escalated_case_offers_only_senior_reviewers_to_assign_to(
+    reviewer, senior, make_user, suspected
+):
+    other_senior = make_user("sue", senior=True)
+    make_user("ron", reviewer=True)
+    services.act(user=reviewer, verification_id=suspected.pk, action=Action.ASSIGN_TO_ME, version=0)
+    services.act(
+        user=reviewer,
+        verification_id=suspected.pk,
+        action=Action.ESCALATE,
+        version=1,
+        reason="Looks like a document farm.",
+    )
+
+    panel = presenters.panel(suspected, senior)
+
+    assert [person.username for person in panel.assignable] == ["sam", other_senior.username]

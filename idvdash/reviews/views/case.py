@@ -27,8 +27,8 @@ from idvdash.verifications.views.access import (
 
 from .. import presenters, services
 from ..forms import ActForm, NoteForm, TagForm, VersionForm, error_text
-from ..rules import OWN_PROPOSAL, SENIOR_ONLY, Action
-from ..services import WORK_PERMISSION, Conflict, Refused
+from ..rules import Action
+from ..services import WORK_PERMISSION, Conflict, Forbidden, Refused
 
 FRAGMENT_TEMPLATE = "reviews/case_fragment.html"
 PAGE_TEMPLATE = "reviews/case_page.html"
@@ -48,8 +48,6 @@ CLOSED = "The case is closed."
 NOTE_ADDED = "Your note is on the timeline."
 TAG_ADDED = "Tag added."
 TAG_REMOVED = "Tag removed."
-# Refusals that are about who you are, not about the case: answered 403.
-_FORBIDDEN_PREFIXES = (SENIOR_ONLY.split("{")[0], OWN_PROPOSAL)
 
 CaseView = Callable[[HtmxHttpRequest, int], HttpResponse]
 
@@ -98,7 +96,8 @@ def _refusal(request, verification, refusal: Refused) -> HttpResponse:
         what = f" ({last.what}, {last.at:%Y-%m-%d %H:%M})" if last else ""
         message = f"{CONFLICT_HEAD}{what}. {CONFLICT_TAIL}"
         return _respond(request, verification, message=message, status=409)
-    status = 403 if str(refusal).startswith(_FORBIDDEN_PREFIXES) else 400
+    # A refusal about who you are (your role, your own proposal) is 403; about the case, 400.
+    status = 403 if isinstance(refusal, Forbidden) else 400
     return _respond(request, verification, message=str(refusal), status=status)
 
 
