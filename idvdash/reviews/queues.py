@@ -198,10 +198,11 @@ def mark_rows(rows: list[Verification], *, levels: Levels, now: datetime | None 
         row.case = row_case(row, levels=levels, now=now)
 
 
-def nav_counts(user: AbstractBaseUser, *, senior: bool, cap: int = NAV_COUNT_CAP) -> list[dict]:
+def nav_counts(user: AbstractBaseUser, *, senior: bool, cap: int | None = None) -> list[dict]:
     """Each queue the user may open with its count, capped: [{"queue", "count", "capped"}]."""
     from idvdash.verifications.models import Verification
 
+    cap = cap or NAV_COUNT_CAP
     levels = service_levels()
     counts = []
     for queue in Queue:
