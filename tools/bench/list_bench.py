@@ -39,7 +39,7 @@ from idvdash.verifications.models import Verification
 from idvdash.verifications.queries import Cursor, Filters, Match, Sort
 from tools.processes import free_port, sandbox_process
 
-from . import load, seed
+from . import load, queue_bench, seed
 from .harness import PROVIDER_LIKE_LATENCY, Figure, ratio_figure, timed
 from .sync_bench import make_account
 
@@ -565,7 +565,14 @@ def production_like() -> Iterator[Path]:
 
 
 def run(
-    *, rows: int, reps: int, load_seconds: float, sync_rows: int, plans_only: bool = False
+    *,
+    rows: int,
+    reps: int,
+    load_seconds: float,
+    sync_rows: int,
+    plans_only: bool = False,
+    reviews: int | None = None,
+    queues_only: bool = False,
 ) -> tuple[list[Figure], list[dict], dict]:
     with production_like():
         return _run(
@@ -574,15 +581,32 @@ def run(
             load_seconds=load_seconds,
             sync_rows=sync_rows,
             plans_only=plans_only,
+            reviews=rows // 10 if reviews is None else reviews,
+            queues_only=queues_only,
         )
 
 
 def _run(
-    *, rows: int, reps: int, load_seconds: float, sync_rows: int, plans_only: bool
+    *,
+    rows: int,
+    reps: int,
+    load_seconds: float,
+    sync_rows: int,
+    plans_only: bool,
+    reviews: int,
+    queues_only: bool,
 ) -> tuple[list[Figure], list[dict], dict]:
     started = time.perf_counter()
     s = prepare(rows=rows, reps=reps)
     info: dict = {"seed_seconds": round(time.perf_counter() - started, 1)}
+    senior = queue_bench.make_senior()
+    info["reviews"] = queue_bench.seed_reviews(reviews=reviews, senior=senior)
+    if queues_only:
+        figures, info["queue_rows"] = queue_bench.queue_figures(
+            senior=senior, reps=reps, median_pair=median_pair, get_ok=get_ok, queries_of=queries_of
+        )
+        info["total_seconds"] = round(time.perf_counter() - started, 1)
+        return figures, [], info
     account = s.seeded.accounts[0]
     sample = Verification.objects.order_by("pk").first()
     needle = sample.subject_ref[-5:-1]
@@ -599,6 +623,10 @@ def _run(
     figures += depth_figures(s, deep_cursor, deep_page)
     figures += db_figures(s, deep_cursor)
     figures += page_figures(s, deep_cursor)
+    queue_list, info["queue_rows"] = queue_bench.queue_figures(
+        senior=senior, reps=reps, median_pair=median_pair, get_ok=get_ok, queries_of=queries_of
+    )
+    figures += queue_list
     figures += live_figures(s)
     figures.append(throughput_figure(s, load_seconds))
     if connection.vendor == "sqlite":
