@@ -17,8 +17,12 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import F, Q, QuerySet
+from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.utils import timezone
+
+from idvdash.verifications.querysets import Sort, _NotIndexed, _updated_for
 
 from .models import Review, ServiceLevel, Tag
 from .roles import REVIEWERS, SENIOR_REVIEWERS
@@ -109,18 +113,44 @@ def in_queue(qs: QuerySet, queue: Queue, *, viewer_id: int | None, levels: Level
     )
 
 
-def with_sla(qs: QuerySet, sla: Sla, *, levels: Levels, now: datetime | None = None) -> QuerySet:
-    """Keep open cases past their service level (breached) or in its last quarter (due soon)."""
+def with_sla(
+    qs: QuerySet,
+    sla: Sla,
+    *,
+    levels: Levels,
+    now: datetime | None = None,
+    sort: Sort = Sort.UPDATED_DESC,
+) -> QuerySet:
+    """Keep open cases past their service level (breached) or in its last quarter (due soon).
+
+    Each outcome has its own deadline; the condition is written as one range on
+    changed_at that holds for every outcome (so an index on changed_at is walked in the
+    list's order) and, per outcome, the exact bound on a not-indexed changed_at (SQLite
+    would otherwise read each outcome's range separately and sort their union).
+    """
+    if not levels:
+        return qs.none()
     now = now or timezone.now()
-    condition = Q(pk__in=[])
-    for outcome, hours in levels.items():
-        deadline = now - timedelta(hours=hours)
-        if sla is Sla.BREACHED:
-            condition |= Q(outcome=outcome, changed_at__lt=deadline)
-        else:
+    changed = _updated_for(sort)
+    exact = _not_indexed(changed)
+    condition = Q()
+    if sla is Sla.BREACHED:
+        coarse = Q(LessThan(changed, now - timedelta(hours=min(levels.values()))))
+        for outcome, hours in levels.items():
+            condition |= Q(outcome=outcome) & Q(LessThan(exact, now - timedelta(hours=hours)))
+    else:
+        start = now - timedelta(hours=max(levels.values()))
+        end = now - timedelta(hours=min(levels.values()) * (1 - DUE_SOON_SHARE))
+        coarse = Q(GreaterThanOrEqual(changed, start)) & Q(LessThan(changed, end))
+        for outcome, hours in levels.items():
+            deadline = now - timedelta(hours=hours)
             warned = now - timedelta(hours=hours * (1 - DUE_SOON_SHARE))
-            condition |= Q(outcome=outcome, changed_at__gte=deadline, changed_at__lt=warned)
-    return qs.filter(condition).filter(not_closed())
+            condition |= (
+                Q(outcome=outcome)
+                & Q(GreaterThanOrEqual(exact, deadline))
+                & Q(LessThan(exact, warned))
+            )
+    return qs.filter(_outcome_in(levels), coarse, condition).filter(not_closed())
 
 
 def in_state(qs: QuerySet, state: str) -> QuerySet:
@@ -233,6 +263,13 @@ def _outcome_in(levels: Levels) -> Q:
     if len(outcomes) == 1:
         return Q(outcome=outcomes[0])
     return Q(outcome__in=outcomes)
+
+
+def _not_indexed(changed):
+    """changed_at that no index serves, on SQLite (PostgreSQL plans with its statistics)."""
+    if connection.vendor == "sqlite":
+        return _NotIndexed(F("changed_at"))
+    return changed
 
 
 def _review_of(verification: Verification) -> Review | None:

@@ -169,7 +169,7 @@ def _case_filters(
             qs, queues.Queue(filters.queue), viewer_id=filters.viewer_id, levels=levels or {}
         )
     if filters.sla:
-        qs = queues.with_sla(qs, queues.Sla(filters.sla), levels=levels or {})
+        qs = queues.with_sla(qs, queues.Sla(filters.sla), levels=levels or {}, sort=filters.sort)
     if filters.review_state:
         qs = queues.in_state(qs, filters.review_state)
     if filters.has_notes is not None:

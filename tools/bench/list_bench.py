@@ -212,6 +212,7 @@ def plan_filters(*, account_id: int | None, subject: str, today: date) -> list[t
 SQLITE_BAD = (
     (re.compile(r"USE TEMP B-TREE FOR ORDER BY"), "sorts in a temporary B-tree"),
     (re.compile(r"SCAN verifications_verification(?! USING)"), "scans the table without an index"),
+    (re.compile(r"SCAN reviews_review(?! USING)"), "scans the reviews without an index"),
 )
 # PostgreSQL weighs an index walk against reading a narrow index range and sorting it
 # with its statistics; what it must never do is read (and sort) the whole table.
@@ -267,6 +268,7 @@ def plans(*, account_id: int, subject: str, needle: str) -> list[dict]:
         results.append(
             {"query": f"{name}, count", "plan": plan, "problems": problems(plan, ordered=False)}
         )
+    results += queue_plans()
     for match in Match:
         qs = queries.filter_verifications(filters=Filters(q=needle, match=match))
         plan = explain(qs[: queries.PAGE_SIZE + 1])
@@ -277,6 +279,41 @@ def plans(*, account_id: int, subject: str, needle: str) -> list[dict]:
                 "plan": plan,
                 "problems": problems(plan, ordered=False),
             }
+        )
+    return results
+
+
+# Queues and the SLA filter. The unassigned queue and the SLA lists are most of the work
+# and walk an index in the list's order; mine, escalated and approval are a share of
+# the reviews, found through a review index and sorted (a few thousand rows, not pages).
+QUEUE_PLANS = {
+    "queue unassigned": (Filters(queue="unassigned"), True),
+    "sla breached": (Filters(sla="breached"), True),
+    "sla due soon": (Filters(sla="due_soon"), True),
+    "queue mine": (Filters(queue="mine", viewer_id=1), False),
+    "queue escalated": (Filters(queue="escalated"), False),
+    "queue approval": (Filters(queue="approval", viewer_id=1), False),
+}
+
+
+def queue_plans() -> list[dict]:
+    results = []
+    for name, (base, ordered) in QUEUE_PLANS.items():
+        for sort in (Sort.UPDATED_DESC, Sort.UPDATED_ASC):
+            filters = Filters(**{**_fields(base), "sort": sort})
+            qs = queries.filter_verifications(filters=filters)
+            plan = explain(qs[: queries.PAGE_SIZE + 1])
+            results.append(
+                {
+                    "query": f"{name}, sort {sort.value}, first page",
+                    "plan": plan,
+                    "problems": problems(plan, ordered=ordered),
+                }
+            )
+        count_qs = queries.filter_verifications(filters=base).order_by().values("pk")
+        plan = explain(count_qs[: queries.COUNT_CAP + 1])
+        results.append(
+            {"query": f"{name}, count", "plan": plan, "problems": problems(plan, ordered=False)}
         )
     return results
 
