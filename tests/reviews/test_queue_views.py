@@ -429,3 +429,26 @@ def test_the_admin_shows_the_timeline_read_only(admin_client_):
     assert admin_client_.get(reverse("admin:reviews_activity_add")).status_code == 403
     for name in ("tag", "servicelevel", "decisioncategory", "savedview"):
         assert admin_client_.get(reverse(f"admin:reviews_{name}_changelist")).status_code == 200
+
+
+def test_an_unknown_queue_is_a_field_error_and_the_list_still_answers(reviewer_client):
+    suspected()
+
+    response = reviewer_client.get(LIST, {"queue": "everything", "sla": "late"})
+
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"queue", "sla"}
+    assert len(response.context["page"].rows) == 1
+
+
+def test_the_export_follows_the_queue_of_whoever_exports(reviewer_client, reviewer, senior):
+    mine = suspected()
+    Review.objects.create(verification=mine, state=Review.State.IN_PROGRESS, assignee=reviewer)
+    theirs = suspected()
+    Review.objects.create(verification=theirs, state=Review.State.IN_PROGRESS, assignee=senior)
+
+    response = reviewer_client.get(reverse("verifications:export"), {"queue": "mine"})
+
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert len(lines) == 2
+    assert lines[1].endswith(",in_progress,rita,,")

@@ -247,6 +247,12 @@ def test_the_export_reads_rows_in_chunks(reviewer_client, django_assert_max_num_
                     "sort",
                     "cursor",
                     "subject",
+                    "queue",
+                    "sla",
+                    "review_state",
+                    "assignee",
+                    "tag",
+                    "has_notes",
                 ]
             ),
             st.one_of(st.text(max_size=30), st.integers().map(str)),

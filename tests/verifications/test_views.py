@@ -269,6 +269,12 @@ QUERY_KEYS = st.sampled_from(
         "cursor",
         "page",
         "x",
+        "queue",
+        "sla",
+        "review_state",
+        "assignee",
+        "tag",
+        "has_notes",
     ]
 )
 QUERY_VALUES = st.one_of(
@@ -291,6 +297,13 @@ QUERY_VALUES = st.one_of(
             "null",
             "[]",
             "'; --",
+            "mine",
+            "approval",
+            "unassigned",
+            "breached",
+            "due_soon",
+            "me",
+            "escalated",
         ]
     ),
     st.integers().map(str),
