@@ -452,3 +452,15 @@ def test_the_export_follows_the_queue_of_whoever_exports(reviewer_client, review
     lines = b"".join(response.streaming_content).decode().splitlines()
     assert len(lines) == 2
     assert lines[1].endswith(",in_progress,rita,,")
+
+
+def test_the_htmx_results_carry_the_current_filters_to_save_and_next_case(reviewer_client):
+    suspected()
+
+    html = reviewer_client.get(
+        LIST, {"provider": "idenfy", "sla": "breached"}, headers={"HX-Request": "true"}
+    ).content.decode()
+
+    assert html.lstrip().startswith('<div id="results"')
+    assert 'name="query" value="?provider=idenfy&amp;sla=breached"' in html
+    assert '<input type="hidden" name="sla" value="breached">' in html
