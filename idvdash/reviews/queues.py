@@ -123,10 +123,14 @@ def with_sla(
 ) -> QuerySet:
     """Keep open cases past their service level (breached) or in its last quarter (due soon).
 
-    Each outcome has its own deadline; the condition is written as one range on
-    changed_at that holds for every outcome (so an index on changed_at is walked in the
-    list's order) and, per outcome, the exact bound on a not-indexed changed_at (SQLite
-    would otherwise read each outcome's range separately and sort their union).
+    Each outcome has its own deadline: the exact bound per outcome is on a changed_at no
+    SQLite index serves (else SQLite reads each outcome's range and sorts their union).
+    Due soon also bounds changed_at from below for every outcome at once, on the index,
+    so a page walks that window in the list's order. Breached leaves the index to the
+    keyset cursor: a second upper bound on changed_at would be the one SQLite picks,
+    and a deep page would walk every row from the deadline down to the cursor. (The
+    first page skips the rows changed since the tightest deadline: a day's changes.)
+    PostgreSQL keeps the tighter of two bounds itself.
     """
     if not levels:
         return qs.none()
@@ -135,13 +139,13 @@ def with_sla(
     exact = _not_indexed(changed)
     condition = Q()
     if sla is Sla.BREACHED:
-        coarse = Q(LessThan(changed, now - timedelta(hours=min(levels.values()))))
+        coarse = Q(LessThan(exact, now - timedelta(hours=min(levels.values()))))
         for outcome, hours in levels.items():
             condition |= Q(outcome=outcome) & Q(LessThan(exact, now - timedelta(hours=hours)))
     else:
         start = now - timedelta(hours=max(levels.values()))
         end = now - timedelta(hours=min(levels.values()) * (1 - DUE_SOON_SHARE))
-        coarse = Q(GreaterThanOrEqual(changed, start)) & Q(LessThan(changed, end))
+        coarse = Q(GreaterThanOrEqual(changed, start)) & Q(LessThan(exact, end))
         for outcome, hours in levels.items():
             deadline = now - timedelta(hours=hours)
             warned = now - timedelta(hours=hours * (1 - DUE_SOON_SHARE))
