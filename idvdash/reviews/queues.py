@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.utils import timezone
 
@@ -91,13 +91,21 @@ def service_levels() -> dict[str, int]:
     return dict(ServiceLevel.objects.values_list("outcome", "hours"))
 
 
+# "No review, or a review in state x" is written as NOT EXISTS (a review in another
+# state): PostgreSQL answers it with an anti-join on the primary keys that stops at a
+# page or a count's cap, where the LEFT JOIN with an OR hashed every review first.
+
+
 def open_case() -> Q:
     """Q for verifications whose case is open and unassigned (no review row, or state open)."""
-    return Q(review__isnull=True) | Q(review__state=Review.State.OPEN)
+    worked = Review.objects.filter(verification_id=OuterRef("pk")).exclude(state=Review.State.OPEN)
+    return ~Exists(worked)
 
 
 def not_closed() -> Q:
-    return Q(review__isnull=True) | Q(review__state__in=NOT_CLOSED)
+    """Q for verifications whose case is not closed (no review row counts as open)."""
+    closed = Review.objects.filter(verification_id=OuterRef("pk"), state=Review.State.CLOSED)
+    return ~Exists(closed)
 
 
 def in_queue(qs: QuerySet, queue: Queue, *, viewer_id: int | None, levels: Levels) -> QuerySet:
