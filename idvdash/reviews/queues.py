@@ -250,10 +250,23 @@ def nav_counts(user: AbstractBaseUser, *, senior: bool, cap: int | None = None) 
     for queue in Queue:
         if queue.seniors_only and not senior:
             continue
-        qs = in_queue(Verification.objects.all(), queue, viewer_id=user.pk, levels=levels)
+        qs = _countable(queue, user_id=user.pk, levels=levels, verifications=Verification.objects)
         counted = qs.order_by().values("pk")[: cap + 1].count()
         counts.append({"queue": queue, "count": min(counted, cap), "capped": counted > cap})
     return counts
+
+
+def _countable(queue: Queue, *, user_id: int, levels: Levels, verifications) -> QuerySet:
+    """What to count for a queue: its reviews alone where a review defines it (a review
+    index, no join), the verifications for the unassigned queue (most have no review)."""
+    reviews = Review.objects.all()
+    if queue is Queue.MINE:
+        return reviews.filter(assignee_id=user_id, state__in=NOT_CLOSED)
+    if queue is Queue.ESCALATED:
+        return reviews.filter(state=Review.State.ESCALATED)
+    if queue is Queue.APPROVAL:
+        return reviews.filter(state=Review.State.AWAITING_APPROVAL).exclude(proposed_by_id=user_id)
+    return in_queue(verifications.all(), queue, viewer_id=user_id, levels=levels)
 
 
 def reviewers() -> QuerySet:

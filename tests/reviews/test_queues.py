@@ -154,3 +154,21 @@ def test_navigation_counts_are_capped_and_approval_is_for_seniors(reviewer, seni
     assert mine[queues.Queue.MINE]["count"] == 1
     assert theirs[queues.Queue.APPROVAL]["count"] == 1
     assert theirs[queues.Queue.MINE]["count"] == 0
+
+
+@time_machine.travel(NOW, tick=False)
+def test_each_navigation_count_matches_its_list(levels, reviewer, senior):
+    case()
+    case(Outcome.DECLINED, state=Review.State.OPEN)
+    case(state=Review.State.IN_PROGRESS, assignee=senior)
+    case(state=Review.State.CLOSED, assignee=senior)
+    case(state=Review.State.ESCALATED, assignee=reviewer)
+    case(state=Review.State.AWAITING_APPROVAL, assignee=reviewer, proposed_by=reviewer)
+    case(state=Review.State.AWAITING_APPROVAL, assignee=senior, proposed_by=senior)
+
+    counts = queues.nav_counts(senior, senior=True)
+
+    assert len(counts) == 4
+    for item in counts:
+        listed = ids(Filters(queue=item["queue"].value, viewer_id=senior.pk))
+        assert item["count"] == len(listed) > 0, item["queue"]
