@@ -136,6 +136,9 @@ class Review(models.Model):
                 condition=models.Q(state__in=["escalated", "awaiting", "open"]),
                 name="review_queue_state",
             ),
+            # The escalated and approval queues (state = x): SQLite uses a partial index
+            # only when the query repeats its condition, so the queues need a plain one.
+            models.Index(fields=["state", "assignee"], name="review_state"),
         ]
 
     def __str__(self) -> str:

@@ -6,6 +6,7 @@ import csv
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 from django.urls import reverse
 
@@ -30,6 +31,11 @@ HEADER = (
     "first_seen_by_idvdash",
     "changed_in_idvdash_mirror",
     "last_synced",
+    # The case beside the provider's outcome (idvdash.reviews): empty cells for none.
+    "review_state",
+    "assignee",
+    "decision",
+    "tags",  # semicolon-joined
 )
 CHUNK_SIZE = 2000
 PK_PLACEHOLDER = 987654321
@@ -50,6 +56,7 @@ def csv_lines(qs: QuerySet, *, on_done: Callable[[int], object] | None = None) -
     yield writer.writerow(HEADER)
     url = detail_url_template()
     rows = 0
+    # One query per chunk for the rows (account, review and assignee joined), one for their tags.
     for verification in qs.select_related("account").iterator(chunk_size=CHUNK_SIZE):
         yield writer.writerow([safe_cell(value) for value in row_values(verification, url)])
         rows += 1
@@ -79,7 +86,19 @@ def row_values(verification: Verification, url: str) -> list[str]:
         _timestamp(verification.first_seen_at),
         _timestamp(verification.changed_at),
         _timestamp(verification.last_synced_at),
+        *_case_values(verification),
     ]
+
+
+def _case_values(verification: Verification) -> list[str]:
+    """review_state, assignee, decision, tags; a verification without a review is open."""
+    try:
+        review = verification.review
+    except ObjectDoesNotExist:
+        return ["open", "", "", ""]
+    assignee = review.assignee.get_username() if review.assignee_id else ""
+    tags = ";".join(sorted(tag.name for tag in review.tags.all()))
+    return [review.state, assignee, review.decision, tags]
 
 
 def _timestamp(value: datetime | None) -> str:

@@ -8,6 +8,9 @@ from django import forms
 
 from idvdash.providers.models import ProviderAccount
 from idvdash.providers.registry import ProviderKind
+from idvdash.reviews import queues
+from idvdash.reviews.models import Review
+from idvdash.reviews.queues import Queue, Sla
 
 from .models import Outcome
 from .queries import Cursor, Filters, Match, Sort
@@ -35,6 +38,23 @@ STALE_HELP = (
 )
 
 SUSPECTED_CHOICES = [("", "Any"), ("yes", "Suspected"), ("no", "Not suspected")]
+HAS_NOTES_CHOICES = [("", "Any"), ("yes", "With notes"), ("no", "Without notes")]
+QUEUE_CHOICES = [("", "Every record"), *((queue.value, queue.label) for queue in Queue)]
+SLA_CHOICES = [("", "Any"), *((sla.value, sla.label) for sla in Sla)]
+REVIEW_STATE_CHOICES = [("", "Any"), *Review.State.choices]
+ME = "me"
+SENIORS_ONLY_QUEUE = "Only senior reviewers approve decisions, so this queue is theirs."
+SENIORS_ONLY_ASSIGNEE = "Only senior reviewers see other people's cases by assignee; choose “Me”."
+NOT_A_REVIEWER = "Choose one of the reviewers."
+SLA_HELP = (
+    "Open cases whose provider outcome has a service level, timed from when idvdash's "
+    "mirror saw that outcome (idvdash's time, not the provider's). Breached: older than "
+    "the service level's hours; due soon: in the last quarter of them, not yet breached."
+)
+QUEUE_HELP = (
+    "Unassigned: open cases of the outcomes with a service level. Mine: assigned to me "
+    "and not closed."
+)
 
 
 class AccountChoiceField(forms.ModelChoiceField):
@@ -95,12 +115,54 @@ class VerificationFilterForm(forms.Form):
         help_text=STALE_HELP,
         widget=forms.NumberInput(attrs={"placeholder": "days", "inputmode": "numeric"}),
     )
+    queue = forms.ChoiceField(required=False, choices=QUEUE_CHOICES, help_text=QUEUE_HELP)
+    sla = forms.ChoiceField(label="SLA", required=False, choices=SLA_CHOICES, help_text=SLA_HELP)
+    review_state = forms.ChoiceField(
+        label="Review state", required=False, choices=REVIEW_STATE_CHOICES
+    )
+    assignee = forms.ChoiceField(required=False, choices=[("", "Anyone"), (ME, "Me")])
+    tag = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, choices=[])
+    has_notes = forms.ChoiceField(label="Notes", required=False, choices=HAS_NOTES_CHOICES)
     sort = forms.ChoiceField(
         required=False,
         choices=[(sort.value, sort.label) for sort in Sort],
         initial=Sort.UPDATED_DESC,
     )
     cursor = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        """`user` is whom "mine" and "me" mean; a senior reviewer may also pick others."""
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.senior = bool(user is not None and user.has_perm("reviews.approve_review"))
+        self.tags = queues.tags()
+        self.fields["tag"].choices = [("", "Any tag"), *((t.pk, t.name) for t in self.tags)]
+        if self.senior:
+            self.reviewers = list(queues.reviewers())
+            people = [(str(person.pk), person.get_username()) for person in self.reviewers]
+            self.fields["assignee"].choices += people
+        else:
+            self.reviewers = [user] if user is not None else []
+
+    def clean_queue(self) -> str:
+        queue = self.cleaned_data.get("queue") or ""
+        if queue and self.user is None:
+            raise forms.ValidationError(NOT_A_REVIEWER, code="no_user")
+        if queue and Queue(queue).seniors_only and not self.senior:
+            raise forms.ValidationError(SENIORS_ONLY_QUEUE, code="seniors_only")
+        return queue
+
+    def clean_assignee(self) -> int | None:
+        value = self.cleaned_data.get("assignee") or ""
+        if not value:
+            return None
+        if value == ME:
+            if self.user is None:
+                raise forms.ValidationError(NOT_A_REVIEWER, code="no_user")
+            return self.user.pk
+        if not self.senior:
+            raise forms.ValidationError(SENIORS_ONLY_ASSIGNEE, code="seniors_only")
+        return int(value)
 
     def clean_cursor(self) -> Cursor | None:
         token = self.cleaned_data.get("cursor")
@@ -147,6 +209,13 @@ class VerificationFilterForm(forms.Form):
             updated_to=data.get("updated_to"),
             stale_days=data.get("stale"),
             sort=self.sort_value(),
+            viewer_id=self.user.pk if self.user is not None else None,
+            queue=data.get("queue") or "",
+            tag_id=data.get("tag"),
+            has_notes={"yes": True, "no": False}.get(data.get("has_notes") or ""),
+            review_state=data.get("review_state") or "",
+            assignee_id=data.get("assignee"),
+            sla=data.get("sla") or "",
         )
 
     def page_cursor(self) -> Cursor | None:

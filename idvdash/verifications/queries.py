@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Self
 
 from django.db.models import QuerySet
 
+from idvdash.reviews import queues
+
 from .models import Verification
-from .querysets import MAX_PK, Match, Sort, VerificationQuerySet
+from .querysets import LIST_COLUMNS, MAX_PK, Match, Sort, VerificationQuerySet
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000
@@ -52,6 +55,14 @@ class Filters:
     updated_to: date | None = None
     stale_days: int | None = None
     sort: Sort = Sort.UPDATED_DESC
+    # Case work (idvdash.reviews.queues): whose "mine" and "me" these are, and the rest.
+    viewer_id: int | None = None
+    queue: str = ""
+    tag_id: int | None = None
+    has_notes: bool | None = None
+    review_state: str = ""
+    assignee_id: int | None = None
+    sla: str = ""
 
     @property
     def active(self) -> bool:
@@ -67,8 +78,19 @@ class Filters:
                 self.updated_from,
                 self.updated_to,
                 self.stale_days is not None,
+                self.queue,
+                self.tag_id is not None,
+                self.has_notes is not None,
+                self.review_state,
+                self.assignee_id is not None,
+                self.sla,
             )
         )
+
+    @property
+    def needs_levels(self) -> bool:
+        """True when the filters read the service levels (the unassigned queue, SLA)."""
+        return self.queue == "unassigned" or bool(self.sla)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,9 +130,16 @@ class ListPage:
     sort: Sort = Sort.UPDATED_DESC
 
 
-def filter_verifications(*, filters: Filters) -> VerificationQuerySet:
-    """Return the rows the filters select, in the filters' sort order (ending on id)."""
-    qs = Verification.objects.for_list()
+def filter_verifications(
+    *, filters: Filters, levels: Mapping[str, int] | None = None
+) -> VerificationQuerySet:
+    """Return the rows the filters select, in the filters' sort order (ending on id).
+
+    Each row comes with its case (review, assignee, tags). `levels` are the service
+    levels ({outcome: hours}); read here (one query) when a filter needs them and the
+    caller has not.
+    """
+    qs = queues.with_cases(Verification.objects.for_list(), LIST_COLUMNS)
     if filters.q:
         qs = qs.matching(filters.q, filters.match)
     if filters.subject:
@@ -127,7 +156,29 @@ def filter_verifications(*, filters: Filters) -> VerificationQuerySet:
         qs = qs.updated_between(filters.updated_from, filters.updated_to, sort=filters.sort)
     if filters.stale_days is not None:
         qs = qs.stale(filters.stale_days, sort=filters.sort)
-    return qs.ordered(filters.sort)
+    return _case_filters(qs, filters, levels).ordered(filters.sort)
+
+
+def _case_filters(
+    qs: VerificationQuerySet, filters: Filters, levels: Mapping[str, int] | None
+) -> VerificationQuerySet:
+    if levels is None and filters.needs_levels:
+        levels = queues.service_levels()
+    if filters.queue:
+        qs = queues.in_queue(
+            qs, queues.Queue(filters.queue), viewer_id=filters.viewer_id, levels=levels or {}
+        )
+    if filters.sla:
+        qs = queues.with_sla(qs, queues.Sla(filters.sla), levels=levels or {}, sort=filters.sort)
+    if filters.review_state:
+        qs = queues.in_state(qs, filters.review_state)
+    if filters.has_notes is not None:
+        qs = queues.with_notes(qs, filters.has_notes)
+    if filters.tag_id is not None:
+        qs = queues.tagged(qs, filters.tag_id)
+    if filters.assignee_id is not None:
+        qs = queues.assigned_to(qs, filters.assignee_id)
+    return qs
 
 
 def page_after(

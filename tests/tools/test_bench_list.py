@@ -73,3 +73,25 @@ def test_healthz_answers_ok_without_the_database_or_a_login(client, django_asser
     assert response.status_code == 200
     assert response.content == b"ok"
     assert response["Content-Type"].startswith("text/plain")
+
+
+def test_bench_list_measures_every_queue_and_the_sla_filter(tmp_path):
+    out = tmp_path / "queues.json"
+    command = ["list", "--rows", str(ROWS), "--reviews", "3000", "--reps", "1", "--queues-only"]
+
+    result = run_bench(tmp_path, *command, "--json", str(out), timeout=600)
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(out.read_text())
+    names = [figure["name"] for figure in report["figures"]]
+    for queue in ("mine", "unassigned", "escalated", "approval", "sla breached", "sla due soon"):
+        assert any(name.startswith(f"P15 {queue}:") for name in names), queue
+    for queue in ("unassigned", "escalated", "approval", "sla breached"):  # more than a page
+        assert f"P16 queries: {queue} deep page ÷ page 2" in names
+        assert f"P17 {queue}: capped count ÷ first page" in names
+    figures = {figure["name"]: figure for figure in report["figures"]}
+    for name, figure in figures.items():
+        if name.startswith("P16"):
+            assert figure["passed"], name  # queries per page do not grow with depth
+    assert figures["P18 queries: nav queue counts ÷ 4 + one per queue"]["measured"] == 8
+    assert report["reviews"]["reviews"] == 3000

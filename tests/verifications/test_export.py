@@ -11,6 +11,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from idvdash.reviews.models import Review, Tag
 from idvdash.verifications import exports
 from idvdash.verifications.models import AccessEvent, Outcome
 from idvdash.verifications.views.list import EXPORT_REFUSED
@@ -23,7 +24,8 @@ EXPORT = reverse("verifications:export")
 HEADER = (
     "provider,account,external_id,subject_ref,outcome,raw_status,suspected,reasons,"
     "provider_created_at,provider_updated_at,url,last_decision,"
-    "first_seen_by_idvdash,changed_in_idvdash_mirror,last_synced"
+    "first_seen_by_idvdash,changed_in_idvdash_mirror,last_synced,"
+    "review_state,assignee,decision,tags"
 )
 
 
@@ -74,6 +76,10 @@ def test_the_export_has_the_exact_header_and_one_line_per_row(reviewer_client):
             "first_seen_by_idvdash": "2026-01-04T00:00:00Z",
             "changed_in_idvdash_mirror": "2026-01-05T00:00:00Z",
             "last_synced": "2026-01-06T00:00:00Z",
+            "review_state": "open",
+            "assignee": "",
+            "decision": "",
+            "tags": "",
         }
     ]
 
@@ -172,6 +178,49 @@ def test_an_export_with_bad_filters_is_refused_not_widened(reviewer_client):
     assert AccessEvent.objects.count() == 0
 
 
+def test_the_case_columns_follow_the_existing_ones(reviewer_client, reviewer):
+    v = VerificationFactory(outcome=Outcome.DECLINED)
+    review = Review.objects.create(
+        verification=v, state=Review.State.CLOSED, assignee=reviewer, decision="actioned"
+    )
+    review.tags.add(Tag.objects.create(name="pep"), Tag.objects.create(name="fraud-ring"))
+
+    _, rows, text = download(reviewer_client)
+
+    assert text.splitlines()[0].split(",")[-4:] == ["review_state", "assignee", "decision", "tags"]
+    assert [rows[0][key] for key in ("review_state", "assignee", "decision", "tags")] == [
+        "closed",
+        "rita",
+        "actioned",
+        "fraud-ring;pep",
+    ]
+
+
+def test_each_chunk_costs_the_same_queries_with_reviews_and_tags(
+    reviewer_client, reviewer, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 2)
+    tag = Tag.objects.create(name="vip")
+
+    def add_rows(n: int) -> None:
+        for verification in VerificationFactory.create_batch(n):
+            Review.objects.create(verification=verification, assignee=reviewer).tags.add(tag)
+
+    def queries_of_export() -> int:
+        with django_assert_max_num_queries(60) as captured:
+            download(reviewer_client)
+        return len(captured.captured_queries)
+
+    add_rows(4)
+    two_chunks = queries_of_export()
+    add_rows(4)
+    four_chunks = queries_of_export()
+
+    # The rows stream from one query (account, review, assignee joined); each chunk adds
+    # one query, for its rows' tags.
+    assert four_chunks - two_chunks == 2
+
+
 def test_the_export_reads_rows_in_chunks(reviewer_client, django_assert_max_num_queries):
     VerificationFactory.create_batch(5)
 
@@ -198,6 +247,12 @@ def test_the_export_reads_rows_in_chunks(reviewer_client, django_assert_max_num_
                     "sort",
                     "cursor",
                     "subject",
+                    "queue",
+                    "sla",
+                    "review_state",
+                    "assignee",
+                    "tag",
+                    "has_notes",
                 ]
             ),
             st.one_of(st.text(max_size=30), st.integers().map(str)),

@@ -39,7 +39,7 @@ from idvdash.verifications.models import Verification
 from idvdash.verifications.queries import Cursor, Filters, Match, Sort
 from tools.processes import free_port, sandbox_process
 
-from . import load, seed
+from . import load, queue_bench, seed
 from .harness import PROVIDER_LIKE_LATENCY, Figure, ratio_figure, timed
 from .sync_bench import make_account
 
@@ -212,6 +212,7 @@ def plan_filters(*, account_id: int | None, subject: str, today: date) -> list[t
 SQLITE_BAD = (
     (re.compile(r"USE TEMP B-TREE FOR ORDER BY"), "sorts in a temporary B-tree"),
     (re.compile(r"SCAN verifications_verification(?! USING)"), "scans the table without an index"),
+    (re.compile(r"SCAN reviews_review(?! USING)"), "scans the reviews without an index"),
 )
 # PostgreSQL weighs an index walk against reading a narrow index range and sorting it
 # with its statistics; what it must never do is read (and sort) the whole table.
@@ -267,6 +268,7 @@ def plans(*, account_id: int, subject: str, needle: str) -> list[dict]:
         results.append(
             {"query": f"{name}, count", "plan": plan, "problems": problems(plan, ordered=False)}
         )
+    results += queue_plans()
     for match in Match:
         qs = queries.filter_verifications(filters=Filters(q=needle, match=match))
         plan = explain(qs[: queries.PAGE_SIZE + 1])
@@ -277,6 +279,41 @@ def plans(*, account_id: int, subject: str, needle: str) -> list[dict]:
                 "plan": plan,
                 "problems": problems(plan, ordered=False),
             }
+        )
+    return results
+
+
+# Queues and the SLA filter. The unassigned queue and the SLA lists are most of the work
+# and walk an index in the list's order; mine, escalated and approval are a share of
+# the reviews, found through a review index and sorted (a few thousand rows, not pages).
+QUEUE_PLANS = {
+    "queue unassigned": (Filters(queue="unassigned"), True),
+    "sla breached": (Filters(sla="breached"), True),
+    "sla due soon": (Filters(sla="due_soon"), True),
+    "queue mine": (Filters(queue="mine", viewer_id=1), False),
+    "queue escalated": (Filters(queue="escalated"), False),
+    "queue approval": (Filters(queue="approval", viewer_id=1), False),
+}
+
+
+def queue_plans() -> list[dict]:
+    results = []
+    for name, (base, ordered) in QUEUE_PLANS.items():
+        for sort in (Sort.UPDATED_DESC, Sort.UPDATED_ASC):
+            filters = Filters(**{**_fields(base), "sort": sort})
+            qs = queries.filter_verifications(filters=filters)
+            plan = explain(qs[: queries.PAGE_SIZE + 1])
+            results.append(
+                {
+                    "query": f"{name}, sort {sort.value}, first page",
+                    "plan": plan,
+                    "problems": problems(plan, ordered=ordered),
+                }
+            )
+        count_qs = queries.filter_verifications(filters=base).order_by().values("pk")
+        plan = explain(count_qs[: queries.COUNT_CAP + 1])
+        results.append(
+            {"query": f"{name}, count", "plan": plan, "problems": problems(plan, ordered=False)}
         )
     return results
 
@@ -565,7 +602,14 @@ def production_like() -> Iterator[Path]:
 
 
 def run(
-    *, rows: int, reps: int, load_seconds: float, sync_rows: int, plans_only: bool = False
+    *,
+    rows: int,
+    reps: int,
+    load_seconds: float,
+    sync_rows: int,
+    plans_only: bool = False,
+    reviews: int | None = None,
+    queues_only: bool = False,
 ) -> tuple[list[Figure], list[dict], dict]:
     with production_like():
         return _run(
@@ -574,15 +618,32 @@ def run(
             load_seconds=load_seconds,
             sync_rows=sync_rows,
             plans_only=plans_only,
+            reviews=rows // 10 if reviews is None else reviews,
+            queues_only=queues_only,
         )
 
 
 def _run(
-    *, rows: int, reps: int, load_seconds: float, sync_rows: int, plans_only: bool
+    *,
+    rows: int,
+    reps: int,
+    load_seconds: float,
+    sync_rows: int,
+    plans_only: bool,
+    reviews: int,
+    queues_only: bool,
 ) -> tuple[list[Figure], list[dict], dict]:
     started = time.perf_counter()
     s = prepare(rows=rows, reps=reps)
     info: dict = {"seed_seconds": round(time.perf_counter() - started, 1)}
+    senior = queue_bench.make_senior()
+    info["reviews"] = queue_bench.seed_reviews(reviews=reviews, senior=senior)
+    if queues_only:
+        figures, info["queue_rows"] = queue_bench.queue_figures(
+            senior=senior, reps=reps, median_pair=median_pair, get_ok=get_ok, queries_of=queries_of
+        )
+        info["total_seconds"] = round(time.perf_counter() - started, 1)
+        return figures, [], info
     account = s.seeded.accounts[0]
     sample = Verification.objects.order_by("pk").first()
     needle = sample.subject_ref[-5:-1]
@@ -599,6 +660,10 @@ def _run(
     figures += depth_figures(s, deep_cursor, deep_page)
     figures += db_figures(s, deep_cursor)
     figures += page_figures(s, deep_cursor)
+    queue_list, info["queue_rows"] = queue_bench.queue_figures(
+        senior=senior, reps=reps, median_pair=median_pair, get_ok=get_ok, queries_of=queries_of
+    )
+    figures += queue_list
     figures += live_figures(s)
     figures.append(throughput_figure(s, load_seconds))
     if connection.vendor == "sqlite":

@@ -36,6 +36,14 @@ class Command(BaseCommand):
         list_parser.add_argument(
             "--plans-only", action="store_true", help="seed, check plans and query counts only"
         )
+        list_parser.add_argument(
+            "--reviews", type=int, default=None, help="reviews to seed (default: a tenth of rows)"
+        )
+        list_parser.add_argument(
+            "--queues-only",
+            action="store_true",
+            help="seed, then measure only the work queues and the SLA filter",
+        )
         list_parser.add_argument("--json", type=Path, default=None)
         hooks_parser = suites.add_parser(
             "webhooks", help="a burst of signed deliveries: receive, store, process once"
@@ -91,8 +99,11 @@ class Command(BaseCommand):
                 load_seconds=options["load_seconds"],
                 sync_rows=options["sync_rows"],
                 plans_only=options["plans_only"],
+                reviews=options["reviews"],
+                queues_only=options["queues_only"],
             )
-            figures.insert(0, list_bench.plan_figure(plans))
+            if plans:
+                figures.insert(0, list_bench.plan_figure(plans))
             out = (
                 options["json"]
                 or Path(settings.BASE_DIR) / "bench-results" / f"list-{vendor}-{rows}.json"
