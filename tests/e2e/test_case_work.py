@@ -97,6 +97,10 @@ def test_a_reviewer_proposes_and_a_senior_approves_in_two_browsers(
         a.locator("#case .case-state").get_by_text("Waiting for approval").wait_for()
 
         assert a.evaluate("window.__sameDocument") == "yes"  # htmx swaps, no page load
+        mine = live_server.url + reverse("verifications:list") + "?queue=mine"
+        a.goto(mine)
+        assert a.locator(f'a[href="{detail}"]').count() >= 1  # in A's queue while it waits
+        a.goto(live_server.url + detail)
         assert a.get_by_role("button", name="Approve", exact=True).count() == 0
         forced = a.evaluate(FORCED_POST, [reverse("reviews:act", args=[record.pk]), 2])
         assert forced in (400, 403)
@@ -117,6 +121,8 @@ def test_a_reviewer_proposes_and_a_senior_approves_in_two_browsers(
         )
         assert "Closed" in a.locator("#case .case-state").inner_text()
         assert not Review.objects.filter(assignee=rita).exclude(state="closed").exists()
+        a.goto(mine)
+        assert a.locator(f'a[href="{detail}"]').count() == 0  # closed: out of A's queue
         assert a.csp_violations == []
         assert b.csp_violations == []
     finally:
