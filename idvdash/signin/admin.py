@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import SignInEvent
+
+
+@admin.register(SignInEvent)
+class SignInEventAdmin(admin.ModelAdmin):
+    """The sign-in audit: admins read it; nobody adds, changes or deletes an entry."""
+
+    list_display = ["at", "kind", "username", "method", "ip_address", "detail"]
+    list_filter = ["kind", "method", "at"]
+    search_fields = ["username", "ip_address"]
+    date_hierarchy = "at"
+    list_select_related = ["user"]
+    readonly_fields = [f.name for f in SignInEvent._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
