@@ -6,7 +6,7 @@ from idvdash.providers.ratelimit import close_own_connections
 from idvdash.sandbox.credentials import SANDBOX_CREDENTIALS
 from idvdash.verifications.webhooks import forget_accounts
 
-pytest_plugins = ["tests.plugins.sandbox", "tests.plugins.samples"]
+pytest_plugins = ["tests.plugins.sandbox", "tests.plugins.samples", "tests.plugins.idp"]
 
 PASSWORD = "correct horse battery staple"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"

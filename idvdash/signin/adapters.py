@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialLogin
@@ -52,13 +53,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         # A new account's username is derived from the IdP's, made unique: a local
         # account with the same name stays a different account.
         wanted = data.get("username") or (data.get("email") or "").partition("@")[0]
-        user.username = self.generate_unique_username_for(wanted)
+        user.username = get_account_adapter(request).generate_unique_username([wanted, "sso-user"])
         return user
-
-    def generate_unique_username_for(self, wanted: str) -> str:
-        from allauth.account.utils import generate_unique_username
-
-        return generate_unique_username([wanted, "sso-user"])
 
     def on_authentication_error(
         self, request, provider, error=None, exception=None, extra_context=None
