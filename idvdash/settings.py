@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from idvdash.signin.config import oidc_providers_from_json, socialaccount_providers
+from idvdash.signin.config import origins as idp_origins
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -304,7 +305,9 @@ SECURE_CSP = {
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
     "connect-src": [CSP.SELF],
-    "form-action": [CSP.SELF],
+    # Browsers apply form-action to the redirect after a form too: the single sign-on
+    # button's POST is answered with a redirect to the identity provider.
+    "form-action": [CSP.SELF, *idp_origins(OIDC_PROVIDERS)],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],

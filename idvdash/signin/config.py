@@ -180,6 +180,13 @@ def socialaccount_providers(providers: tuple[OIDCProvider, ...]) -> dict:
     }
 
 
+def origins(providers: tuple[OIDCProvider, ...]) -> list[str]:
+    """The providers' origins: the sign-in form's redirect goes there (CSP form-action)."""
+    from urllib.parse import urlsplit
+
+    return sorted({f"{urlsplit(p.server_url).scheme}://{urlsplit(p.server_url).netloc}" for p in providers})
+
+
 def provider_config(provider_id: str) -> OIDCProvider | None:
     """The configured provider with this id (from the settings), if any."""
     from django.conf import settings

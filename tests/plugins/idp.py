@@ -140,7 +140,7 @@ def oidc_provider(idp: IdentityProvider, settings) -> Iterator[IdentityProvider]
     """idvdash signing in through the test IdP; no fault armed before or after."""
     import json
 
-    from idvdash.signin.config import oidc_providers_from_json, socialaccount_providers
+    from idvdash.signin.config import oidc_providers_from_json, origins, socialaccount_providers
 
     idp.post(
         "client",
@@ -149,6 +149,10 @@ def oidc_provider(idp: IdentityProvider, settings) -> Iterator[IdentityProvider]
     providers = oidc_providers_from_json(json.dumps([provider_entry(idp)]))
     settings.OIDC_PROVIDERS = providers
     settings.SOCIALACCOUNT_PROVIDERS = socialaccount_providers(providers)
+    settings.SECURE_CSP = {
+        **settings.SECURE_CSP,
+        "form-action": [*settings.SECURE_CSP["form-action"], *origins(providers)],
+    }
     idp.fault(None)
     try:
         yield idp
