@@ -213,6 +213,9 @@ ACCOUNT_PREVENT_ENUMERATION = True
 # django-axes counts and locks out wrong passwords (below); allauth's own counter of
 # failed sign-ins would answer first with a page of its own.
 ACCOUNT_RATE_LIMITS = {"login_failed": None}
+# The callback address sent to identity providers is https in production, whatever
+# scheme the proxy in front used.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False

@@ -184,7 +184,9 @@ def origins(providers: tuple[OIDCProvider, ...]) -> list[str]:
     """The providers' origins: the sign-in form's redirect goes there (CSP form-action)."""
     from urllib.parse import urlsplit
 
-    return sorted({f"{urlsplit(p.server_url).scheme}://{urlsplit(p.server_url).netloc}" for p in providers})
+    return sorted(
+        {f"{urlsplit(p.server_url).scheme}://{urlsplit(p.server_url).netloc}" for p in providers}
+    )
 
 
 def provider_config(provider_id: str) -> OIDCProvider | None:
