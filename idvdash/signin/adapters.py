@@ -12,6 +12,7 @@ from allauth.socialaccount.models import SocialLogin
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from requests import RequestException
 
 from . import audit
 
@@ -21,6 +22,23 @@ logger = logging.getLogger(__name__)
 # ModelBackend (one query for permissions), which also refuses an inactive user.
 SESSION_BACKEND = "idvdash.core.auth.PermissionBackend"
 SSO_REFUSED_TEMPLATE = "signin/sso_refused.html"
+OWN_REASONS = ("ID token refused",)
+
+
+def refusal_reason(error: object, exception: BaseException | None) -> str:
+    """Why a single sign-on was refused, in words safe for the audit and the log.
+
+    Only idvdash's own messages are kept whole; anything else (allauth's and requests'
+    messages can quote the identity provider's answer) is reduced to its type.
+    """
+    if exception is None:
+        return f"identity provider answered: {error or 'unknown'}"[:200]
+    message = str(exception)
+    if message.startswith(OWN_REASONS):
+        return message[:200]
+    if isinstance(exception, RequestException):
+        return f"identity provider unreachable or failing ({type(exception).__name__})"
+    return type(exception).__name__
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -59,9 +77,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def on_authentication_error(
         self, request, provider, error=None, exception=None, extra_context=None
     ) -> None:
-        reason = str(exception) if exception is not None else str(error or "unknown")
-        # Only our own messages and exception names reach the audit and the log (no token).
-        reason = reason[:200]
+        reason = refusal_reason(error, exception)
         audit.record_sso_failure(request, provider_id=provider.sub_id, reason=reason)
         logger.warning("Single sign-on through %s refused: %s", provider.sub_id, reason)
         raise ImmediateHttpResponse(

@@ -20,15 +20,19 @@ import secrets
 from typing import Any
 
 from allauth.account.internal.decorators import login_not_required
+from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.internal.deferred import jwt
+from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.internal import jwtkit, statekit
 from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.providers.base.constants import AuthError
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView, OAuth2LoginView
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
 from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.crypto import constant_time_compare
+from requests import RequestException
 
 NONCE_KEY = "nonce"
 # Seconds of clock difference tolerated between idvdash and the identity provider.
@@ -92,19 +96,34 @@ def _stashed_nonce(request: HttpRequest) -> str | None:
     return state.get(NONCE_KEY) if isinstance(state, dict) else None
 
 
-@login_not_required
-def login(request: HttpRequest, provider_id: str) -> HttpResponse:
+def _refused(request: HttpRequest, adapter: IdvdashOIDCAdapter, err: Exception) -> HttpResponse:
+    """The refusal page for a provider that could not be reached or answered nonsense."""
     try:
-        return OAuth2LoginView.adapter_view(IdvdashOIDCAdapter(request, provider_id))(request)
+        get_adapter(request).on_authentication_error(
+            request, adapter.get_provider(), error=AuthError.UNKNOWN, exception=err
+        )
+    except ImmediateHttpResponse as response:
+        return response.response
+    raise err
+
+
+def _run(view, request: HttpRequest, adapter: IdvdashOIDCAdapter) -> HttpResponse:
+    try:
+        return view.adapter_view(adapter)(request)
     except SocialApp.DoesNotExist:
         raise Http404 from None
+    except (RequestException, KeyError, ValueError) as err:
+        # The discovery document or keys could not be read (down, or not OIDC).
+        return _refused(request, adapter, err)
+
+
+@login_not_required
+def login(request: HttpRequest, provider_id: str) -> HttpResponse:
+    return _run(OAuth2LoginView, request, IdvdashOIDCAdapter(request, provider_id))
 
 
 @login_not_required
 def callback(request: HttpRequest, provider_id: str) -> HttpResponse:
     adapter = IdvdashOIDCAdapter(request, provider_id)
     adapter.expected_nonce = _stashed_nonce(request)
-    try:
-        return OAuth2CallbackView.adapter_view(adapter)(request)
-    except SocialApp.DoesNotExist:
-        raise Http404 from None
+    return _run(OAuth2CallbackView, request, adapter)

@@ -67,3 +67,39 @@ def test_bad_json_and_duplicate_ids_are_errors(monkeypatch):
         oidc_providers_from_json("[{")
     with pytest.raises(ImproperlyConfigured, match="same id"):
         oidc_providers_from_json(json.dumps([ENTRA, ENTRA]))
+
+
+def test_the_sign_in_form_may_redirect_to_each_providers_origin(monkeypatch):
+    from idvdash.signin.config import origins
+
+    monkeypatch.setenv("OIDC_TEST_SECRET", "s3cret")
+    okta = {**ENTRA, "id": "okta", "server_url": "https://contoso.okta.com/oauth2/default"}
+    providers = oidc_providers_from_json(json.dumps([ENTRA, okta]))
+
+    assert origins(providers) == ["https://contoso.okta.com", "https://login.microsoftonline.com"]
+
+
+def test_production_with_single_sign_on_is_strict_and_deploy_check_clean():
+    from tests.core.test_settings import PRODUCTION, manage
+
+    env = {
+        **PRODUCTION,
+        "OIDC_PROVIDERS": json.dumps([ENTRA]),
+        "OIDC_TEST_SECRET": "s3cret",
+    }
+    printed = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; import json; print(json.dumps(["
+        "s.SECURE_CSP['form-action'], s.MFA_REQUIRED_FOR_LOCAL, s.ACCOUNT_DEFAULT_HTTP_PROTOCOL]))",
+        **env,
+    )
+    assert printed.returncode == 0, printed.stderr
+    form_action, mfa_required, protocol = json.loads(printed.stdout.strip().splitlines()[-1])
+    assert form_action == ["'self'", "https://login.microsoftonline.com"]
+    assert mfa_required is True
+    assert protocol == "https"
+    assert "s3cret" not in printed.stdout + printed.stderr
+
+    check = manage("check", "--deploy", "--fail-level", "WARNING", **env)
+    assert check.returncode == 0, check.stderr

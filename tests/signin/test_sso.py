@@ -220,3 +220,28 @@ def test_an_sso_admin_is_not_break_glass_and_nothing_secret_is_logged(
     assert "Break-glass" not in caplog.text
     for secret in (CLIENT_SECRET, IDP_PASSWORD, "eyJ", "code="):
         assert secret not in caplog.text
+
+
+def test_an_identity_provider_that_cannot_be_reached_gives_a_clear_page(client, settings):
+    import json
+
+    from idvdash.signin.config import oidc_providers_from_json, socialaccount_providers
+    from tools.processes import free_port
+
+    entry = {
+        "id": "down",
+        "name": "Down IdP",
+        "server_url": f"http://127.0.0.1:{free_port()}",
+        "client_id": "x",
+        "client_secret": "y",
+    }
+    providers = oidc_providers_from_json(json.dumps([entry]))
+    settings.OIDC_PROVIDERS = providers
+    settings.SOCIALACCOUNT_PROVIDERS = socialaccount_providers(providers)
+
+    response = client.post(reverse("openid_connect_login", args=["down"]))
+
+    assert response.status_code == 403
+    assert "Sign-in through Down IdP refused" in response.content.decode()
+    event = SignInEvent.objects.get()
+    assert event.detail == "identity provider unreachable or failing (ConnectionError)"
