@@ -165,3 +165,23 @@ def test_a_totp_code_is_accepted_once(client, admin_user):
 
     assert client.post(reverse("mfa_authenticate"), {"code": code}).status_code == 200
     assert not is_signed_in(client)
+
+
+def test_new_recovery_codes_are_recorded_and_the_old_ones_stop_working(
+    client, admin_user, django_capture_on_commit_callbacks
+):
+    old = RecoveryCodes.activate(admin_user).get_unused_codes()
+    sign_in(client, admin_user.username)
+    client.post(reverse("mfa_authenticate"), {"code": code_now()})
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("mfa_generate_recovery_codes"))
+
+    assert response.status_code == 302
+    event = SignInEvent.objects.get(kind=SignInEvent.Kind.MFA_RESET)
+    assert (event.user, event.method) == (admin_user, "mfa:recovery_codes")
+    client.post(reverse("logout"))
+    sign_in(client, admin_user.username)
+    assert client.post(reverse("mfa_authenticate"), {"code": old[0]}).status_code == 200
+    assert not is_signed_in(client)

@@ -245,3 +245,19 @@ def test_an_identity_provider_that_cannot_be_reached_gives_a_clear_page(client, 
     assert "Sign-in through Down IdP refused" in response.content.decode()
     event = SignInEvent.objects.get()
     assert event.detail == "identity provider unreachable or failing (ConnectionError)"
+
+
+def test_a_sign_in_cancelled_at_the_identity_provider_says_so(client, oidc_provider):
+    from urllib.parse import parse_qs, urlsplit
+
+    start = client.post(reverse("openid_connect_login", args=[PROVIDER_ID]))
+    state = parse_qs(urlsplit(start["Location"]).query)["state"][0]
+
+    response = client.get(
+        reverse("openid_connect_callback", args=[PROVIDER_ID]),
+        {"error": "access_denied", "state": state},
+    )
+
+    assert response.status_code == 403
+    assert "The sign-in was cancelled at Test IdP" in response.content.decode()
+    assert signed_in_user(client) is None
