@@ -126,14 +126,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    # A local account that must have a second factor and has none is sent to enrol one.
-    "idvdash.signin.middleware.RequireSecondFactorMiddleware",
     # Idle and absolute session limits (before the view, and the login check, see the user).
     "idvdash.core.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Signed-in responses: Cache-Control no-store unless the view said otherwise.
     "idvdash.core.middleware.NoStoreMiddleware",
+    # A local account that must have a second factor and has none is sent to enrol one
+    # (inside the header middleware, so its redirect carries their headers too).
+    "idvdash.signin.middleware.RequireSecondFactorMiddleware",
     # Last, so it sees the lockout flag set during authentication.
     "axes.middleware.AxesMiddleware",
 ]

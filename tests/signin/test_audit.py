@@ -53,3 +53,12 @@ def test_admins_browse_the_audit_and_nobody_changes_it(admin_client_, reviewer):
     assert (event.kind, event.username) == (SignInEvent.Kind.SIGNED_IN, "rita")
     admin_client_.force_login(reviewer)
     assert admin_client_.get(changelist).status_code == 403
+
+
+def test_an_attempt_while_locked_out_is_recorded_as_such(client, reviewer, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+        client.post(reverse("login"), {"username": "rita", "password": "wrong"})
+
+    details = list(SignInEvent.objects.order_by("pk").values_list("detail", flat=True))
+    assert details[0] == "wrong username or password"
+    assert details[-1] == "locked out (too many failed attempts)"

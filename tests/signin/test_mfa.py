@@ -185,3 +185,16 @@ def test_new_recovery_codes_are_recorded_and_the_old_ones_stop_working(
     sign_in(client, admin_user.username)
     assert client.post(reverse("mfa_authenticate"), {"code": old[0]}).status_code == 200
     assert not is_signed_in(client)
+
+
+def test_the_enrolment_redirect_carries_the_security_headers(client, make_user):
+    staff = make_user("stan")
+    staff.is_staff = True
+    staff.save()
+    sign_in(client, "stan")
+
+    response = client.get(reverse("overview"))
+
+    assert response["Location"] == reverse("mfa_index")
+    assert response["X-Frame-Options"] == "DENY"
+    assert "no-store" in response["Cache-Control"]
