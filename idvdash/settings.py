@@ -233,6 +233,7 @@ SOCIALACCOUNT_PROVIDERS = socialaccount_providers(OIDC_PROVIDERS)
 # single-use recovery codes. Staff and superusers who sign in with a password must
 # have one; MFA_REQUIRED_FOR_LOCAL extends that to every password account (on by
 # default in production, where every account can open identity documents).
+MFA_ADAPTER = "idvdash.signin.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="idvdash")
 MFA_RECOVERY_CODES_SHOW_ONCE = True

@@ -7,12 +7,15 @@ import logging
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialLogin
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from requests import RequestException
+
+from idvdash.providers import crypto
 
 from . import audit
 
@@ -88,3 +91,14 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                 status=403,
             )
         )
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Second-factor secrets (TOTP keys, recovery-code seeds) encrypted like provider
+    credentials: MultiFernet over CREDENTIAL_KEYS (rotate_credentials_key re-encrypts them)."""
+
+    def encrypt(self, text: str) -> str:
+        return crypto.encrypt_text(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return crypto.decrypt_text(encrypted_text)

@@ -62,3 +62,15 @@ def test_an_attempt_while_locked_out_is_recorded_as_such(client, reviewer, setti
     details = list(SignInEvent.objects.order_by("pk").values_list("detail", flat=True))
     assert details[0] == "wrong username or password"
     assert details[-1] == "locked out (too many failed attempts)"
+
+
+def test_the_admin_never_shows_a_second_factors_secret(admin_client_, admin_user):
+    from allauth.mfa.models import Authenticator
+
+    factor = Authenticator.objects.get(user=admin_user, type="totp")
+
+    page = admin_client_.get(reverse("admin:mfa_authenticator_change", args=[factor.pk]))
+
+    assert page.status_code == 200
+    assert factor.data["secret"] not in page.content.decode()
+    assert admin_client_.get(reverse("admin:mfa_authenticator_add")).status_code == 403

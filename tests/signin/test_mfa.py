@@ -198,3 +198,31 @@ def test_the_enrolment_redirect_carries_the_security_headers(client, make_user):
     assert response["Location"] == reverse("mfa_index")
     assert response["X-Frame-Options"] == "DENY"
     assert "no-store" in response["Cache-Control"]
+
+
+def test_second_factor_secrets_are_encrypted_at_rest_and_rotated_with_the_keys(
+    client, admin_user, settings
+):
+    import io
+
+    from cryptography.fernet import Fernet
+    from django.core.management import call_command
+
+    stored = Authenticator.objects.get(user=admin_user, type="totp").data["secret"]
+    assert TOTP_SECRET not in stored
+    codes = RecoveryCodes.activate(admin_user).get_unused_codes()
+    seed = Authenticator.objects.get(user=admin_user, type="recovery_codes").data["seed"]
+
+    new_key = Fernet.generate_key().decode()
+    settings.CREDENTIAL_KEYS = [new_key, *settings.CREDENTIAL_KEYS]
+    out = io.StringIO()
+    call_command("rotate_credentials_key", stdout=out)
+    settings.CREDENTIAL_KEYS = [new_key]
+
+    assert "Re-encrypted the secrets of 2 second factor(s)." in out.getvalue()
+    assert Authenticator.objects.get(user=admin_user, type="totp").data["secret"] != stored
+    assert Authenticator.objects.get(user=admin_user, type="recovery_codes").data["seed"] != seed
+    sign_in(client, admin_user.username)
+    assert client.post(reverse("mfa_authenticate"), {"code": code_now()}).status_code == 302
+    rotated = Authenticator.objects.get(user=admin_user, type="recovery_codes")
+    assert RecoveryCodes(rotated).get_unused_codes() == codes
