@@ -60,6 +60,10 @@ class IdvdashOIDCAdapter(OpenIDConnectOAuth2Adapter):
             )
         except (jwt.PyJWTError, KeyError) as err:
             raise OAuth2Error(f"ID token refused: {type(err).__name__}") from None
+        except OAuth2Error:
+            raise OAuth2Error(
+                "ID token refused: not signed by a key the provider publishes"
+            ) from None
         nonce = claims.get(NONCE_KEY)
         if not (
             self.expected_nonce
@@ -67,7 +71,10 @@ class IdvdashOIDCAdapter(OpenIDConnectOAuth2Adapter):
             and constant_time_compare(nonce, self.expected_nonce)
         ):
             raise OAuth2Error("ID token refused: nonce does not match this sign-in")
-        jwtkit.verify_jti(claims)  # a replayed token (same issuer and jti) is refused
+        try:
+            jwtkit.verify_jti(claims)  # a replayed token (same issuer and jti) is refused
+        except OAuth2Error:
+            raise OAuth2Error("ID token refused: already used") from None
         return claims
 
 

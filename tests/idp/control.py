@@ -10,9 +10,19 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 # The fault the next ID tokens carry: None, "expired", "wrong_audience",
-# "wrong_issuer", "wrong_nonce", or "tampered" (a claim changed after signing).
+# "wrong_issuer", "wrong_nonce", "tampered" (a claim changed after signing) or
+# "unknown_key" (its header names a key the IdP does not publish).
 FAULT: dict[str, str | None] = {"id_token": None}
-FAULTS = {None, "expired", "wrong_audience", "wrong_issuer", "wrong_nonce", "tampered"}
+FAULTS = {
+    None,
+    "expired",
+    "wrong_audience",
+    "wrong_issuer",
+    "wrong_nonce",
+    "tampered",
+    "unknown_key",
+}
+AFTER_SIGNING = {"tampered", "unknown_key"}
 
 
 def _body(request: HttpRequest) -> dict:
@@ -70,21 +80,29 @@ def _unb64(text: str) -> bytes:
 
 
 class TamperMiddleware:
-    """With the "tampered" fault, change the ID token's subject after it was signed."""
+    """Change a signed ID token: its subject ("tampered") or its key id ("unknown_key")."""
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if FAULT["id_token"] != "tampered" or not request.path.endswith("/api/token"):
+        fault = FAULT["id_token"]
+        if fault not in AFTER_SIGNING or not request.path.endswith("/api/token"):
             return response
         body = json.loads(response.content)
         if "id_token" in body:
-            header, payload, signature = body["id_token"].split(".")
-            claims = json.loads(_unb64(payload))
-            claims["sub"] = "someone-else"
-            body["id_token"] = ".".join([header, _b64(json.dumps(claims).encode()), signature])
+            encoded_header, encoded_payload, signature = body["id_token"].split(".")
+            header, payload = (
+                json.loads(_unb64(encoded_header)),
+                json.loads(_unb64(encoded_payload)),
+            )
+            if fault == "tampered":
+                payload["sub"] = "someone-else"
+            else:
+                header["kid"] = "a-key-nobody-published"
+            parts = [_b64(json.dumps(part).encode()) for part in (header, payload)]
+            body["id_token"] = ".".join([*parts, signature])
             response.content = json.dumps(body).encode()
             response["Content-Length"] = str(len(response.content))
         return response

@@ -53,7 +53,7 @@ def test_the_sign_in_sends_pkce_a_state_and_a_nonce(client, oidc_provider):
 
 
 @pytest.mark.parametrize(
-    "fault", ["tampered", "expired", "wrong_audience", "wrong_issuer", "wrong_nonce"]
+    "fault", ["tampered", "unknown_key", "expired", "wrong_audience", "wrong_issuer", "wrong_nonce"]
 )
 def test_an_id_token_that_is_not_valid_for_this_sign_in_is_refused_with_a_clear_page(
     client, oidc_provider, sso_sign_in, fault, caplog
