@@ -14,6 +14,9 @@ from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from idvdash.signin.config import oidc_providers_from_json, socialaccount_providers
+from idvdash.signin.config import origins as idp_origins
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -81,12 +84,19 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.humanize",  # allauth.mfa's templates use it
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks_db",
     "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
     "idvdash.core",
+    "idvdash.signin",
     "idvdash.providers",
     "idvdash.verifications",
     "idvdash.reviews",
@@ -115,12 +125,16 @@ MIDDLEWARE = [
     "idvdash.core.middleware.HtmxLoginRedirectMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     # Idle and absolute session limits (before the view, and the login check, see the user).
     "idvdash.core.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Signed-in responses: Cache-Control no-store unless the view said otherwise.
     "idvdash.core.middleware.NoStoreMiddleware",
+    # A local account that must have a second factor and has none is sent to enrol one
+    # (inside the header middleware, so its redirect carries their headers too).
+    "idvdash.signin.middleware.RequireSecondFactorMiddleware",
     # Last, so it sees the lockout flag set during authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -181,6 +195,50 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sign-in (django-allauth): a username and password with a second factor, or the
+# company's identity provider over OpenID Connect. Nobody signs up: accounts are made
+# by admins, or on a first single sign-on, matched by the provider's subject (`sub`),
+# never by e-mail address. See idvdash/signin/ and README "People and permissions".
+ACCOUNT_ADAPTER = "idvdash.signin.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "idvdash.signin.adapters.SocialAccountAdapter"
+ACCOUNT_FORMS = {"login": "idvdash.signin.forms.LoginForm"}
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_UNIQUE_EMAIL = False
+# The session cookie lives SESSION_COOKIE_AGE (the idle limit), as before allauth.
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_PREVENT_ENUMERATION = True
+# django-axes counts and locks out wrong passwords (below); allauth's own counter of
+# failed sign-ins would answer first with a page of its own.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+# The callback address sent to identity providers is https in production, whatever
+# scheme the proxy in front used.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_EMAIL_REQUIRED = False
+SOCIALACCOUNT_QUERY_EMAIL = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+
+# Identity providers, one JSON list (see idvdash/signin/config.py for every key).
+OIDC_PROVIDERS = oidc_providers_from_json(env.str("OIDC_PROVIDERS", default=""))
+SOCIALACCOUNT_PROVIDERS = socialaccount_providers(OIDC_PROVIDERS)
+
+# Second factors (allauth.mfa): authenticator apps, passkeys / security keys, and
+# single-use recovery codes. Staff and superusers who sign in with a password must
+# have one; MFA_REQUIRED_FOR_LOCAL extends that to every password account (on by
+# default in production, where every account can open identity documents).
+MFA_ADAPTER = "idvdash.signin.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="idvdash")
+MFA_RECOVERY_CODES_SHOW_ONCE = True
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+MFA_REQUIRED_FOR_LOCAL = env_bool("MFA_REQUIRED_FOR_LOCAL", default=not DEBUG)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
@@ -252,7 +310,9 @@ SECURE_CSP = {
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
     "connect-src": [CSP.SELF],
-    "form-action": [CSP.SELF],
+    # Browsers apply form-action to the redirect after a form too: the single sign-on
+    # button's POST is answered with a redirect to the identity provider.
+    "form-action": [CSP.SELF, *idp_origins(OIDC_PROVIDERS)],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
@@ -286,5 +346,7 @@ LOGGING = {
     "loggers": {
         # Request bodies and headers never reach the log (credentials travel in them).
         "urllib3": {"level": "WARNING"},
+        # Break-glass sign-ins and refused single sign-ons are WARNINGs here.
+        "idvdash.signin": {"level": "INFO"},
     },
 }

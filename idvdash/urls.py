@@ -1,5 +1,5 @@
+from allauth.account import views as account_views
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from idvdash.core import views as core_views
@@ -9,12 +9,10 @@ from idvdash.verifications.views.webhooks import webhook_receive
 urlpatterns = [
     path("", core_views.overview, name="overview"),
     path("healthz", core_views.healthz, name="healthz"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Sign-in (allauth): password with a second factor, or single sign-on.
+    path("accounts/login/", account_views.login, name="login"),
+    path("accounts/logout/", account_views.logout, name="logout"),
+    path("accounts/", include("idvdash.signin.urls")),
     path("verifications/", include("idvdash.verifications.urls")),
     path("sync/", include((sync_patterns, "sync"))),
     path("reviews/", include("idvdash.reviews.urls")),

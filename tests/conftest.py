@@ -6,9 +6,19 @@ from idvdash.providers.ratelimit import close_own_connections
 from idvdash.sandbox.credentials import SANDBOX_CREDENTIALS
 from idvdash.verifications.webhooks import forget_accounts
 
-pytest_plugins = ["tests.plugins.sandbox", "tests.plugins.samples"]
+pytest_plugins = ["tests.plugins.sandbox", "tests.plugins.samples", "tests.plugins.idp"]
 
 PASSWORD = "correct horse battery staple"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def enrol_totp(user, secret: str = TOTP_SECRET):
+    """Give `user` an authenticator app (TOTP) with a known secret."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    return TOTP.activate(user, secret)
+
+
 # Accounts made for tests that are not about rate limits: a budget still counts every
 # request, but one no test reaches, so none waits on the providers' real limits.
 TEST_RATE_LIMITS = [{"requests": 10_000, "seconds": 1}]
@@ -41,6 +51,9 @@ def make_user(django_user_model):
             user.groups.add(Group.objects.get(name="Reviewers"))
         if senior:
             user.groups.add(Group.objects.get(name="Senior reviewers"))
+        if staff:
+            # Staff must have a second factor (idvdash.signin.middleware): these have one.
+            enrol_totp(user)
         return user
 
     return make

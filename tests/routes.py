@@ -10,7 +10,12 @@ from django.urls.resolvers import RoutePattern
 # route name → statuses an anonymous GET may get. Keep this list short and justified.
 PUBLIC = {
     "login": {200},  # the sign-in page itself
-    "admin:login": {200},  # the admin's sign-in page
+    "account_login": {200},  # the same page under allauth's name (never reached: same path)
+    "account_inactive": {200},  # "this account is inactive", after a refused sign-in
+    "socialaccount_login_cancelled": {200},  # "sign-in cancelled at the identity provider"
+    # Single sign-on: start and return; an unknown provider id (as in this walk) is 404.
+    "openid_connect_login": {404},
+    "openid_connect_callback": {404},
     "healthz": {200},  # the load balancer's liveness probe: a fixed text, no data
     # Provider webhooks: POST only (a GET is 405); a delivery proves itself by signature.
     "webhook": {405},

@@ -85,3 +85,39 @@ def ensure_demo_accounts(*, sandbox_root: str) -> list[ProviderAccount]:
         )
         accounts.append(account)
     return accounts
+
+
+# The demo admin's authenticator-app secret: staff must have a second factor, and a
+# newcomer needs the demo admin at once. Demo only (a DEBUG database on one machine).
+DEMO_ADMIN_TOTP_SECRET = "IDVDASHDEMOADMINTOTPSECRETBASE32"  # noqa: S105
+
+
+@transaction.atomic
+def ensure_demo_second_factor(username: str = "admin") -> str:
+    """Give the demo admin an authenticator app with the printed secret; return the secret."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    user = get_user_model().objects.get(username=username)
+    Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).delete()
+    TOTP.activate(user, DEMO_ADMIN_TOTP_SECRET)
+    return DEMO_ADMIN_TOTP_SECRET
+
+
+def current_totp_code(secret: str = DEMO_ADMIN_TOTP_SECRET) -> str:
+    """The code an authenticator app with this secret shows now."""
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
+
+
+def demo_second_factor_hint(secret: str) -> str:
+    """What the demo prints under the logins: how to answer the admin's second-factor step."""
+    return (
+        f"  admin's second factor: authenticator-app secret {secret}\n"
+        "    (add it to any authenticator app, or print the current code with\n"
+        "     .venv/bin/python manage.py demo_code)"
+    )

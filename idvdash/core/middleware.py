@@ -102,7 +102,14 @@ class HtmxLoginRedirectMiddleware:
             and response.status_code in (301, 302, 303, 307, 308)
             and urlsplit(response.get("Location", "")).path in _login_paths()
         ):
-            return HttpResponseClientRedirect(_back_to_page(request, response["Location"]))
+            client_redirect = HttpResponseClientRedirect(
+                _back_to_page(request, response["Location"])
+            )
+            # Keep the headers the inner middleware set (X-Frame-Options, Vary, ...).
+            for header, value in response.headers.items():
+                if header.lower() not in {"location", "content-length", "content-type"}:
+                    client_redirect.headers.setdefault(header, value)
+            return client_redirect
         return response
 
 

@@ -47,6 +47,19 @@ def decrypt(token: str) -> dict[str, str]:
     return value
 
 
+def encrypt_text(text: str) -> str:
+    """Return the Fernet token for a secret string (second-factor secrets), under the first key."""
+    return _fernet().encrypt(text.encode()).decode("ascii")
+
+
+def decrypt_text(token: str) -> str:
+    """Return the secret string in a token; raise CredentialsUnreadable otherwise."""
+    try:
+        return _fernet().decrypt(token.encode("ascii")).decode()
+    except (InvalidToken, ValueError, UnicodeEncodeError) as err:
+        raise CredentialsUnreadable(UNREADABLE_MESSAGE) from err
+
+
 def rotate(token: str) -> str:
     """Re-encrypt a token under the first key (raise CredentialsUnreadable if no key fits)."""
     try:

@@ -20,6 +20,7 @@ MAY_WRITE = {
     "sessions.Session",
     "providers.RateBudget",
     "providers.RateUse",
+    "signin.SignInEvent",  # the sign-in audit (each force_login is a sign-in)
 } | {f"axes.{model.__name__}" for model in apps.get_app_config("axes").get_models()}
 
 

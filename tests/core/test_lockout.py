@@ -97,19 +97,26 @@ def test_the_right_password_works_again_after_the_cool_off(client, reviewer):
     assert int(client.session["_auth_user_id"]) == reviewer.pk
 
 
-def test_the_admin_sign_in_is_throttled_as_well(client, admin_user, evaluated):
+def test_the_admin_has_no_password_form_of_its_own_to_guess_on(client, admin_user, evaluated):
+    """The admin's sign-in sends to the site's (second factor, throttling); it checks nothing."""
     for _ in range(settings.AXES_FAILURE_LIMIT + 5):
-        client.post(
+        response = client.post(
             reverse("admin:login"),
             {"username": admin_user.username, "password": "wrong"},
             REMOTE_ADDR="192.0.2.20",
         )
+        assert response.status_code == 302
+        assert response["Location"] == f"{reverse('login')}?next={reverse('admin:index')}"
+    assert evaluated.call_count == 0
+    assert "_auth_user_id" not in client.session
 
-    response = client.post(
-        reverse("admin:login"),
-        {"username": admin_user.username, "password": PASSWORD},
-        REMOTE_ADDR="192.0.2.20",
-    )
+
+def test_an_admin_username_is_throttled_at_the_sign_in(client, admin_user, evaluated):
+    for _ in range(settings.AXES_FAILURE_LIMIT + 5):
+        sign_in(client, admin_user.username, "wrong", address="192.0.2.20")
+
+    response = sign_in(client, admin_user.username, PASSWORD, address="192.0.2.20")
+
     assert response.status_code == 429
     assert evaluated.call_count == settings.AXES_FAILURE_LIMIT
 

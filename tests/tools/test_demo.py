@@ -114,3 +114,22 @@ def test_demo_is_not_even_installed_with_debug_off(tmp_path):
 
     assert result.returncode != 0
     assert "Unknown command: 'demo'" in result.stderr
+
+
+@pytest.mark.django_db
+def test_the_demo_admin_signs_in_with_the_printed_second_factor(client):
+    from django.core.cache import cache
+    from django.urls import reverse
+
+    from tools.demo import current_totp_code, demo_second_factor_hint, ensure_demo_second_factor
+
+    cache.clear()  # allauth remembers used codes in the cache
+    ensure_demo_users()
+    secret = ensure_demo_second_factor()
+    assert secret in demo_second_factor_hint(secret)
+
+    client.post(reverse("login"), {"username": "admin", "password": "idvdash-demo-admin"})
+    response = client.post(reverse("mfa_authenticate"), {"code": current_totp_code()})
+
+    assert response.status_code == 302
+    assert client.get(reverse("admin:index")).status_code == 200

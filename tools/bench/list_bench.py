@@ -24,6 +24,7 @@ from functools import partial
 from pathlib import Path
 
 import requests
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -85,6 +86,7 @@ def prepare(*, rows: int, reps: int) -> Setup:
     reviewer = users.objects.create_user("bench-reviewer")
     reviewer.groups.add(Group.objects.get(name="Reviewers"))
     admin = users.objects.create_superuser("bench-admin", email="", password=None)
+    TOTP.activate(admin, generate_totp_secret())  # staff must have a second factor
     reviewer_client, admin_client = Client(), Client()
     reviewer_client.force_login(reviewer)
     admin_client.force_login(admin)

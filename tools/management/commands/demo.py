@@ -14,7 +14,14 @@ from idvdash.verifications import sync
 from idvdash.verifications.management.commands.sync import summary
 from idvdash.verifications.schedule import schedule_due_syncs
 from idvdash.verifications.webhooks import queue_due
-from tools.demo import SANDBOX_PATHS, demo_account_name, ensure_demo_accounts, ensure_demo_users
+from tools.demo import (
+    SANDBOX_PATHS,
+    demo_account_name,
+    demo_second_factor_hint,
+    ensure_demo_accounts,
+    ensure_demo_second_factor,
+    ensure_demo_users,
+)
 from tools.processes import healthy, wait_until_healthy
 
 MANAGE = str(Path(settings.BASE_DIR) / "manage.py")
@@ -44,6 +51,7 @@ class Command(BaseCommand):
             raise CommandError("The demo is for local use: run it with DEBUG on.")
         call_command("migrate", interactive=False, verbosity=0)
         logins = ensure_demo_users()
+        totp_secret = ensure_demo_second_factor()
         children: list[subprocess.Popen] = []
         try:
             root = self._start_sandbox(
@@ -69,6 +77,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"\nidvdash demo: http://{options['addr']}/"))
             for login in logins:
                 self.stdout.write(f"  {login.username} / {login.password}   ({login.role})")
+            self.stdout.write(demo_second_factor_hint(totp_secret))
             self.stdout.write("")
             if not options["no_serve"]:
                 call_command("runserver", options["addr"], use_reloader=False)
