@@ -22,7 +22,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.utils import timezone
 
-from idvdash.verifications.querysets import Sort, _NotIndexed, _updated_for
+from idvdash.verifications.querysets import Sort, NotIndexed, updated_for
 
 from .models import Review, ServiceLevel, Tag
 from .roles import REVIEWERS, SENIOR_REVIEWERS
@@ -143,7 +143,7 @@ def with_sla(
     if not levels:
         return qs.none()
     now = now or timezone.now()
-    changed = _updated_for(sort)
+    changed = updated_for(sort)
     exact = _not_indexed(changed)
     condition = Q()
     if sla is Sla.BREACHED:
@@ -293,7 +293,7 @@ def _outcome_in(levels: Levels) -> Q:
 def _not_indexed(changed):
     """changed_at that no index serves, on SQLite (PostgreSQL plans with its statistics)."""
     if connection.vendor == "sqlite":
-        return _NotIndexed(F("changed_at"))
+        return NotIndexed(F("changed_at"))
     return changed
 
 

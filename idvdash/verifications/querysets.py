@@ -174,7 +174,7 @@ class VerificationQuerySet(QuerySet):
         self, start: date | None, end: date | None, *, sort: Sort = Sort.UPDATED_DESC
     ) -> Self:
         """Keep rows last changed in the mirror on or after `start`, on or before `end` (UTC days)."""
-        qs, updated = self, _updated_for(sort)
+        qs, updated = self, updated_for(sort)
         if start is not None:
             qs = qs.filter(GreaterThanOrEqual(updated, _day_start(start)))
         if end is not None:
@@ -183,7 +183,7 @@ class VerificationQuerySet(QuerySet):
 
     def stale(self, days: int, *, sort: Sort = Sort.UPDATED_DESC) -> Self:
         """Keep rows whose state has not changed in the mirror for at least `days` days."""
-        return self.filter(LessThan(_updated_for(sort), timezone.now() - timedelta(days=days)))
+        return self.filter(LessThan(updated_for(sort), timezone.now() - timedelta(days=days)))
 
     def matching(self, text: str, match: Match = Match.PREFIX) -> Self:
         """Keep rows whose subject_ref or external_id starts with (or contains) `text`, any case."""
@@ -333,14 +333,14 @@ def contains_condition(text: str) -> Q:
     )
 
 
-class _NotIndexed(Func):
+class NotIndexed(Func):
     """SQLite's unary plus: the same value, but the planner will not drive a query by it."""
 
     template = "+%(expressions)s"
     output_field = DateTimeField()
 
 
-def _updated_for(sort: Sort) -> Expression:
+def updated_for(sort: Sort) -> Expression:
     """changed_at to filter on, when the list is in `sort` order.
 
     Sorted by first-seen time, a range on changed_at must not pick the index: SQLite
@@ -350,7 +350,7 @@ def _updated_for(sort: Sort) -> Expression:
     """
     if sort.column == "changed_at" or connection.vendor != "sqlite":
         return F("changed_at")
-    return _NotIndexed(F("changed_at"))
+    return NotIndexed(F("changed_at"))
 
 
 def _day_start(day: date) -> datetime:
