@@ -22,7 +22,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.utils import timezone
 
-from idvdash.verifications.querysets import Sort, NotIndexed, updated_for
+from idvdash.verifications.querysets import NotIndexed, Sort, updated_for
 
 from .models import Review, ServiceLevel, Tag
 from .roles import REVIEWERS, SENIOR_REVIEWERS
