@@ -2,6 +2,7 @@ from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.http import HttpRequest
 
+from .audit import record_admin_reset
 from .models import SignInEvent
 
 
@@ -43,3 +44,11 @@ class AuthenticatorAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def delete_model(self, request: HttpRequest, obj: Authenticator) -> None:
+        record_admin_reset(request, [obj])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        record_admin_reset(request, list(queryset.select_related("user")))
+        super().delete_queryset(request, queryset)

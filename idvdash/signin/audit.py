@@ -140,3 +140,23 @@ def on_mfa_reset(sender, request, user, authenticator, **kwargs) -> None:
 @receiver(mfa_signals.authentication_failed, dispatch_uid="idvdash.signin.mfa_failed")
 def on_mfa_failed(sender, request, user, authenticator, **kwargs) -> None:
     _mfa(SignInEvent.Kind.MFA_FAILED, request, user, authenticator, detail="wrong code")
+
+
+def record_admin_reset(request: HttpRequest, authenticators: list) -> None:
+    """An admin deleted second factors in the admin (a lost phone): one entry each, on the
+    person's record, saying which admin did it."""
+    admin = request.user.get_username()
+    for authenticator in authenticators:
+        _record(
+            SignInEvent.Kind.MFA_REMOVED,
+            request,
+            user=authenticator.user,
+            method=f"mfa:{authenticator.type}",
+            detail=f"reset by admin {admin}"[:200],
+        )
+        logger.warning(
+            "Second factor (%s) of user id %s removed by admin id %s",
+            authenticator.type,
+            authenticator.user_id,
+            request.user.pk,
+        )

@@ -74,3 +74,20 @@ def test_the_admin_never_shows_a_second_factors_secret(admin_client_, admin_user
     assert page.status_code == 200
     assert factor.data["secret"] not in page.content.decode()
     assert admin_client_.get(reverse("admin:mfa_authenticator_add")).status_code == 403
+
+
+def test_an_admin_resetting_someones_second_factor_is_recorded(admin_client_, admin_user, reviewer):
+    from allauth.mfa.models import Authenticator
+
+    from tests.conftest import enrol_totp
+
+    authenticator = enrol_totp(reviewer).instance
+    delete = reverse("admin:mfa_authenticator_delete", args=[authenticator.pk])
+
+    response = admin_client_.post(delete, {"post": "yes"}, REMOTE_ADDR="192.0.2.60")
+
+    assert response.status_code == 302
+    assert not Authenticator.objects.filter(user=reviewer).exists()
+    event = SignInEvent.objects.get(kind=SignInEvent.Kind.MFA_REMOVED)
+    assert (event.user, event.method, event.ip_address) == (reviewer, "mfa:totp", "192.0.2.60")
+    assert event.detail == f"reset by admin {admin_user.username}"
