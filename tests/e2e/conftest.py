@@ -61,7 +61,16 @@ def browser_page(chromium) -> Iterator[object]:
     Request it after the fixtures that create data, so the data exists before the
     browser's event loop starts.
     """
-    context = chromium.new_context(viewport={"width": 1366, "height": 768})
+    context, page = watched_page(chromium)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def watched_page(chromium, *, height: int = 768) -> tuple[object, object]:
+    """A new browser context and its page, whose CSP violations collect in `csp_violations`."""
+    context = chromium.new_context(viewport={"width": 1366, "height": height})
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.csp_violations = []
@@ -73,7 +82,4 @@ def browser_page(chromium) -> Iterator[object]:
             else None
         ),
     )
-    try:
-        yield page
-    finally:
-        context.close()
+    return context, page

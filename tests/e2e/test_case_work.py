@@ -7,6 +7,7 @@ from idvdash.reviews.models import DecisionCategory, Review
 from idvdash.reviews.roles import ensure_groups
 from idvdash.verifications.models import Outcome
 from tests.conftest import PASSWORD
+from tests.e2e.conftest import watched_page
 from tests.verifications.factories import VerificationFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -43,18 +44,7 @@ def record():
 
 def open_as(chromium, live_server, user, path: str):
     """A browser context of its own for `user`, signed in and on `path`."""
-    context = chromium.new_context(viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.csp_violations = []
-    page.on(
-        "console",
-        lambda message: (
-            page.csp_violations.append(message.text)
-            if "Content Security Policy" in message.text
-            else None
-        ),
-    )
+    context, page = watched_page(chromium, height=900)
     page.goto(f"{live_server.url}{reverse('login')}?next={path}")
     page.fill("#id_username", user.username)
     page.fill("#id_password", PASSWORD)
