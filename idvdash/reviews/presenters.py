@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -16,7 +15,7 @@ from idvdash.verifications.models import Verification
 
 from . import rules
 from .models import Activity, DecisionCategory, Review, ServiceLevel, Tag
-from .roles import REVIEWERS, SENIOR_REVIEWERS
+from .queues import reviewers
 from .rules import Action, Actor, Refused
 from .services import actor_for, case_of, needs_four_eyes
 
@@ -119,15 +118,8 @@ def review_for_panel(pk: int) -> Review | None:
 
 
 def assignable_users(*, seniors_only: bool = False) -> QuerySet:
-    """Whom a case can be assigned to: active reviewers, or only seniors (an escalated case)."""
-    groups = [SENIOR_REVIEWERS] if seniors_only else [REVIEWERS, SENIOR_REVIEWERS]
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=groups)
-        .distinct()
-        .order_by("username")
-        .only("id", "username")
-    )
+    """Whom a case can be assigned to (`queues.reviewers`), loading only what a choice shows."""
+    return reviewers(seniors_only=seniors_only).only("id", "username")
 
 
 def panel(verification: Verification, user: AbstractBaseUser) -> Panel:

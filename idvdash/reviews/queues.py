@@ -243,6 +243,7 @@ def mark_rows(rows: list[Verification], *, levels: Levels, now: datetime | None 
 def nav_counts(user: AbstractBaseUser, *, senior: bool, cap: int | None = None) -> list[dict]:
     """Each queue the user may open with its count, capped: [{"queue", "count", "capped"}]."""
     from idvdash.verifications.models import Verification
+    from idvdash.verifications.queries import count_capped
 
     cap = cap or NAV_COUNT_CAP
     levels = service_levels()
@@ -251,8 +252,8 @@ def nav_counts(user: AbstractBaseUser, *, senior: bool, cap: int | None = None) 
         if queue.seniors_only and not senior:
             continue
         qs = _countable(queue, user_id=user.pk, levels=levels, verifications=Verification.objects)
-        counted = qs.order_by().values("pk")[: cap + 1].count()
-        counts.append({"queue": queue, "count": min(counted, cap), "capped": counted > cap})
+        count, capped = count_capped(qs, cap=cap)
+        counts.append({"queue": queue, "count": count, "capped": capped})
     return counts
 
 
@@ -269,11 +270,13 @@ def _countable(queue: Queue, *, user_id: int, levels: Levels, verifications) -> 
     return in_queue(verifications.all(), queue, viewer_id=user_id, levels=levels)
 
 
-def reviewers() -> QuerySet:
-    """Active people in either reviewer group, by username (whom a case can be assigned to)."""
+def reviewers(*, seniors_only: bool = False) -> QuerySet:
+    """Active people in either reviewer group, by username (whom a case can be assigned to);
+    only the senior reviewers for an escalated case."""
+    groups = [SENIOR_REVIEWERS] if seniors_only else [REVIEWERS, SENIOR_REVIEWERS]
     return (
         get_user_model()
-        .objects.filter(is_active=True, groups__name__in=[REVIEWERS, SENIOR_REVIEWERS])
+        .objects.filter(is_active=True, groups__name__in=groups)
         .distinct()
         .order_by("username")
     )

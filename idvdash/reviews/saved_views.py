@@ -46,12 +46,17 @@ def clean_query(user: AbstractBaseUser, query: str) -> str:
     return kept.urlencode()
 
 
+TOO_LONG = "These filters are too long to save as a view; narrow them to fewer values."
+
+
 def save(*, user: AbstractBaseUser, name: str, query: str) -> SavedView:
     """Save the list's current filters under `name`, for `user`."""
     name = (name or "").strip()
     if not name or len(name) > NAME_MAX:
         raise Refused(NAME_NEEDED)
     stored = clean_query(user, query)
+    if len(stored) > SavedView._meta.get_field("query").max_length:
+        raise Refused(TOO_LONG)
     try:
         with transaction.atomic():
             return SavedView.objects.create(owner=user, name=name, query=stored)

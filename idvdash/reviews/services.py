@@ -117,7 +117,7 @@ def act(
     reason = _reason(action, reason)
     with transaction.atomic():
         verification = _verification(verification_id)
-        review = Review.objects.filter(pk=verification_id).first()
+        review = Review.objects.select_related("category").filter(pk=verification_id).first()
         current = review.version if review is not None else 0
         if version != current:
             raise Conflict(CONFLICT.format(what=""), review)
@@ -492,11 +492,5 @@ def _entry(
             kind = Activity.Kind.CLOSED
         details |= {"decision": proposal.decision, "category": proposal.category.name}
     if action is Action.APPROVE:
-        details |= {"decision": review.decision, "category": _category_name(review)}
+        details |= {"decision": review.decision, "category": getattr(review.category, "name", "")}
     return {"kind": kind, "other_id": other, "text": reason, "details": details}
-
-
-def _category_name(review: Review) -> str:
-    if review.category_id is None:
-        return ""
-    return DecisionCategory.objects.filter(pk=review.category_id).values_list("name", flat=True)[0]

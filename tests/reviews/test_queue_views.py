@@ -464,3 +464,16 @@ def test_the_htmx_results_carry_the_current_filters_to_save_and_next_case(review
     assert html.lstrip().startswith('<div id="results"')
     assert 'name="query" value="?provider=idenfy&amp;sla=breached"' in html
     assert '<input type="hidden" name="sla" value="breached">' in html
+
+
+def test_filters_too_long_to_save_are_refused_with_a_message_and_nothing_stored(reviewer):
+    from idvdash.reviews import saved_views
+    from idvdash.reviews.models import SavedView
+    from idvdash.reviews.services import Refused
+
+    query = "q=" + "x" * 250 + "&" + "&".join(f"outcome={o}" for o in ["approved"] * 200)
+
+    with pytest.raises(Refused, match="too long to save"):
+        saved_views.save(user=reviewer, name="huge", query=query)
+
+    assert not SavedView.objects.exists()
