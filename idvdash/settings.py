@@ -72,6 +72,16 @@ for _position, _key in enumerate(CREDENTIAL_KEYS, start=1):
             "`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`)."
         ) from err
 
+# Match keys (`idvdash/people/keys.py`): "id:secret" pairs, the first one current.
+# Personal facts that pass through idvdash are kept only as HMAC-SHA256 digests under
+# these keys. Rotate by putting a new pair first; drop the old pair once its digests
+# may go (the daily purge then removes them).
+_DEV_MATCH_KEY = "dev:development-only-match-key-never-in-production"
+MATCH_KEYS = env.list("MATCH_KEYS", default=[])
+if not DEBUG:
+    required("MATCH_KEYS", MATCH_KEYS)
+MATCH_KEYS = MATCH_KEYS or [_DEV_MATCH_KEY]
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 if not DEBUG:
     required("ALLOWED_HOSTS", ALLOWED_HOSTS)
@@ -100,6 +110,7 @@ INSTALLED_APPS = [
     "idvdash.providers",
     "idvdash.verifications",
     "idvdash.reviews",
+    "idvdash.people",
 ]
 
 # The provider sandbox and the tooling (demo, benchmarks, load test) are installed for

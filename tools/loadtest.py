@@ -55,6 +55,7 @@ def production_env(workdir: Path, database_url: str) -> dict[str, str]:
         "IDVDASH_DEV_APPS": "false",
         "SECRET_KEY": "load-test-" + Fernet.generate_key().decode(),
         "CREDENTIAL_KEYS": Fernet.generate_key().decode(),
+        "MATCH_KEYS": "load:" + Fernet.generate_key().decode(),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": database_url or f"sqlite:///{workdir / 'load.sqlite3'}",

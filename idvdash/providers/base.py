@@ -19,6 +19,7 @@ import requests
 
 from .errors import ProviderAuthError
 from .http import Answer, CachedToken, ProviderHttp
+from .traits import NO_TRAITS, Traits
 
 # A provider whose paging leads back to a page already read would be walked forever.
 LOOPING_PAGES = "sent a next-page cursor that leads back to a page already read"
@@ -36,6 +37,10 @@ class VerificationRecord:
     created_at: datetime | None
     updated_at: datetime | None
     payload: dict[str, Any]
+    # What the provider said about the person (names, birth date, contacts, the
+    # partner's customer reference), never part of `payload`: the write path derives
+    # match keys from it and drops it (`idvdash/people`).
+    traits: Traits = NO_TRAITS
 
     @property
     def times_given(self) -> bool:

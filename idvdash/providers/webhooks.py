@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from .traits import NO_TRAITS, Traits
+
 # A delivery larger than this is refused (413) before it is read.
 MAX_BODY = 1024 * 1024
 KEY_LENGTH = 255
@@ -49,6 +51,8 @@ class Notice:
     reference: str
     occurred_at: datetime | None = None
     facts: dict[str, Any] = field(default_factory=dict)
+    # The person the delivery names (never stored: `idvdash/people` keeps keyed hashes).
+    traits: Traits = NO_TRAITS
 
 
 def header(headers: Mapping[str, str], name: str) -> str:

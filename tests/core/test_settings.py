@@ -13,6 +13,7 @@ PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": "x" * 20 + "production-like-secret-key-with-enough-entropy-0123456789",
     "CREDENTIAL_KEYS": Fernet.generate_key().decode(),
+    "MATCH_KEYS": "k1:" + "m" * 40,
     "ALLOWED_HOSTS": "idvdash.example.com",
 }
 
@@ -42,7 +43,9 @@ def test_check_deploy_reports_nothing_with_production_values():
     assert "WARNING" not in result.stderr
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "CREDENTIAL_KEYS", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "CREDENTIAL_KEYS", "MATCH_KEYS", "ALLOWED_HOSTS"]
+)
 def test_production_start_is_refused_without(missing):
     env = {k: v for k, v in PRODUCTION.items() if k != missing}
 

@@ -109,6 +109,7 @@ def test_demo_is_not_even_installed_with_debug_off(tmp_path):
         DEBUG="false",
         SECRET_KEY="s" * 60,
         CREDENTIAL_KEYS="ZGV2ZWxvcG1lbnQtb25seS1rZXktMzItYnl0ZXMhISE=",
+        MATCH_KEYS="k1:secret",
         ALLOWED_HOSTS="x",
     )
 

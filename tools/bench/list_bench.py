@@ -492,6 +492,7 @@ def server_environment() -> dict[str, str]:
         "IDVDASH_DEV_APPS": "false",
         "SECRET_KEY": settings.SECRET_KEY,  # the sessions signed in this process stay valid
         "CREDENTIAL_KEYS": ",".join(settings.CREDENTIAL_KEYS),
+        "MATCH_KEYS": ",".join(settings.MATCH_KEYS),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         "LOG_LEVEL": "WARNING",

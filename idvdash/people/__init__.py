@@ -1,0 +1,1 @@
+"""One person across providers: subjects, links, match keys, retention and erasure."""
