@@ -2,6 +2,7 @@ from datetime import datetime, timedelta
 
 from django import template
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -32,3 +33,20 @@ def age(value: datetime | None) -> str:
     if seconds < 60:
         return "just now"
     return timedelta_short(elapsed)
+
+
+@register.filter
+def stamp(value: datetime | None) -> str:
+    """A time as the pages show it: `<time>` with its ISO value, then its age.
+
+    The same markup as `date:'c'`, `date:"Y-m-d H:i"` and `age` in a template, at a
+    fraction of the cost: a list page shows two per row.
+    """
+    if not isinstance(value, datetime):
+        return ""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    # Digits, separators and the fixed words of `age`: nothing here needs escaping.
+    return mark_safe(  # noqa: S308
+        f'<time datetime="{local.isoformat()}">{local:%Y-%m-%d %H:%M}</time> '
+        f'<span class="age">{age(value)}</span>'
+    )

@@ -6,7 +6,10 @@ from datetime import datetime
 
 from django import template
 from django.forms import Form
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
+from idvdash.core.templatetags.idvdash_tags import timedelta_short
 from idvdash.providers import registry, vocabulary
 from idvdash.providers.outcomes import describe_outcome, last_decision
 from idvdash.verifications.models import Outcome, Verification
@@ -74,3 +77,29 @@ def status_meaning(verification: Verification) -> str:
 def deleted_decision(verification: Verification) -> str:
     """For a deleted or archived record, its last decision in words ("" otherwise)."""
     return last_decision(verification.outcome, verification.decisive_outcome)
+
+
+SLA_FLAGS = {
+    "breached": ' <strong class="sla-flag">⚠ SLA breached</strong>',
+    "due_soon": ' <strong class="sla-flag soon">SLA due soon</strong>',
+}
+
+
+@register.filter
+def case_cells(case) -> str:
+    """A list row's two case cells (state, assignee, tags; time in queue, SLA), built in
+    Python: a template include per row cost a list page more than its query."""
+    if not case:
+        return mark_safe('<td class="case">—</td><td class="when queue-time">—</td>')
+    assignee = format_html(' <span class="sub">· {}</span>', case.assignee) if case.assignee else ""
+    tags = format_html_join("", ' <span class="tag">{}</span>', ((tag,) for tag in case.tags))
+    return format_html(
+        '<td class="case"><span class="badge state-{}">{}</span>{}{}</td>'
+        '<td class="when queue-time">{}{}</td>',
+        case.state,
+        case.state_label,
+        assignee,
+        tags,
+        timedelta_short(case.waited),
+        mark_safe(SLA_FLAGS.get(case.sla or "", "")),  # noqa: S308 (constant markup)
+    )
