@@ -64,6 +64,10 @@ class ProviderAccount(models.Model):
         "customer reference key",
         max_length=100,
         blank=True,
+        default="",
+        # Also the database's default: rows written by code that predates the column
+        # (an older process during a deploy, migration tests) still insert.
+        db_default="",
         help_text=(
             "The key under which your own customer reference is kept in the provider's "
             "metadata for each person (Stora contacts), e.g. customer_ref. idvdash links a "

@@ -462,3 +462,12 @@ def test_a_full_stora_re_scan_with_contacts_expanded_writes_nothing(sandbox, mak
     catalog = sandbox.dataset.stora
     for external_id, row in list(before.items())[:60]:
         assert_holds_nothing_personal(row[3], catalog.person(catalog.index_of(external_id)))
+
+
+def test_the_demo_stora_account_names_the_sandboxs_customer_reference_key():
+    from tools.demo import ensure_demo_accounts
+
+    accounts = {a.kind: a for a in ensure_demo_accounts(sandbox_root="http://127.0.0.1:9")}
+
+    assert accounts["stora"].customer_ref_key == CUSTOMER_REF_KEY
+    assert {accounts[k].customer_ref_key for k in ("idenfy", "equals", "swan")} == {""}
