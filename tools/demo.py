@@ -68,6 +68,7 @@ def ensure_demo_accounts(*, sandbox_root: str) -> list[ProviderAccount]:
     Each holds the sandbox's webhook secret too, so the sandbox's deliveries are accepted.
     """
     from idvdash.sandbox.credentials import SANDBOX_CREDENTIALS, SANDBOX_WEBHOOK_SECRETS
+    from idvdash.sandbox.stora_data import CUSTOMER_REF_KEY
 
     root = sandbox_root.rstrip("/")
     accounts = []
@@ -83,6 +84,10 @@ def ensure_demo_accounts(*, sandbox_root: str) -> list[ProviderAccount]:
             base_url=root + base_path,
             token_url=root + token_path if token_path else "",
         )
+        if PROVIDERS[kind].metadata_refs and account.customer_ref_key != CUSTOMER_REF_KEY:
+            # The sandbox's operator keeps its customer reference under this metadata key.
+            account.customer_ref_key = CUSTOMER_REF_KEY
+            account.save(update_fields=["customer_ref_key"])
         accounts.append(account)
     return accounts
 

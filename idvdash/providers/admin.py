@@ -54,6 +54,25 @@ def _limits_help(kind: str | None) -> str:
     )
 
 
+def _people_fieldset(kind: str | None) -> list[tuple[str, dict]]:
+    """The customer reference key, for providers whose people carry a metadata map."""
+    known = PROVIDERS.get(kind or "")
+    if known is None or not known.metadata_refs:
+        return []
+    return [
+        (
+            "People",
+            {
+                "fields": ["customer_ref_key"],
+                "description": (
+                    f"{known.label} keeps a map of your own keys and values on each person. "
+                    "Name the key that holds your customer reference, if you set one."
+                ),
+            },
+        )
+    ]
+
+
 @admin.register(ProviderAccount)
 class ProviderAccountAdmin(admin.ModelAdmin):
     form = ProviderAccountAdminForm
@@ -81,6 +100,7 @@ class ProviderAccountAdmin(admin.ModelAdmin):
                 },
             ),
             ("Endpoints", {"fields": ["base_url", "token_url"]}),
+            *_people_fieldset(kind),
             (
                 "Credentials (write-only)",
                 {

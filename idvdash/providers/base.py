@@ -138,6 +138,7 @@ class ProviderClient:
         owns_session: bool = False,
         token_url: str = "",
         throttle: Callable[[], None] | None = None,
+        customer_ref_key: str = "",
     ) -> None:
         self.account_name = account_name
         self.base_url = base_url.rstrip("/")
@@ -145,6 +146,8 @@ class ProviderClient:
         self._credentials = dict(credentials)
         self._session = session
         self._owns_session = owns_session
+        # The account's metadata key for the partner's customer reference ("" for none).
+        self.customer_ref_key = customer_ref_key
         self._http = ProviderHttp(session, account_name, self.label, self._secrets)
         if throttle is not None:
             # Every request, token requests and retries included, passes the account's budget.

@@ -69,6 +69,7 @@ class ProviderAccountAdminForm(CredentialInputs, forms.ModelForm):
             "recent_pages",
             "full_scan_interval",
             "rate_limits",
+            "customer_ref_key",
         ]
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -86,6 +87,9 @@ class ProviderAccountAdminForm(CredentialInputs, forms.ModelForm):
                 either = f" (or {' or '.join(others)})" if others else ""
                 field.help_text = f"Required{either}. {KEEP}"
         self.fields["clear_credentials"].choices = [(k, k) for k in spec.optional]
+        if not PROVIDERS[kind].metadata_refs:
+            # Only providers whose people carry an operator-set metadata map have the key.
+            self.fields.pop("customer_ref_key", None)
 
     def _kind(self) -> str | None:
         """The account's kind: stored once the account exists, else as entered or asked for."""

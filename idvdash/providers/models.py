@@ -60,6 +60,21 @@ class ProviderAccount(models.Model):
             "Leave empty for the provider's documented limits."
         ),
     )
+    customer_ref_key = models.CharField(
+        "customer reference key",
+        max_length=100,
+        blank=True,
+        default="",
+        # Also the database's default: rows written by code that predates the column
+        # (an older process during a deploy, migration tests) still insert.
+        db_default="",
+        help_text=(
+            "The key under which your own customer reference is kept in the provider's "
+            "metadata for each person (Stora contacts), e.g. customer_ref. idvdash links a "
+            "person's records across providers when their references match exactly. "
+            "Empty: this account's metadata holds no customer reference."
+        ),
+    )
     # Opaque to people: where the last sync stopped, so the next one resumes.
     sync_checkpoint = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

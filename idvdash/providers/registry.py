@@ -97,5 +97,18 @@ def client_for(
         credentials=credentials,
         session=session,
         owns_session=owns_session,
+        customer_ref_key=_customer_ref_key(account),
         **options,
     )
+
+
+def _customer_ref_key(account: ProviderAccountLike) -> str:
+    """The account's metadata key for its customer reference ("" for none).
+
+    A caller that loaded the account with only some columns (a live read) and left this
+    one out gets "": the client never costs a query of its own for it.
+    """
+    if isinstance(account, models.Model) and "customer_ref_key" in account.get_deferred_fields():
+        return ""
+    key = getattr(account, "customer_ref_key", "")
+    return key if isinstance(key, str) else ""

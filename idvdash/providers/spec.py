@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from .base import LiveRead, ProviderClient, VerificationRecord
 from .codes import Vocabulary
+from .traits import Traits
 from .webhooks import Notice
 
 
@@ -76,7 +77,9 @@ class WebhookReader(Protocol):
 
     def verify(self, headers: Mapping[str, str], body: bytes, secret: str, now: float) -> None: ...
 
-    def read(self, headers: Mapping[str, str], body: bytes) -> Notice: ...
+    def read(
+        self, headers: Mapping[str, str], body: bytes, *, customer_ref_key: str = ""
+    ) -> Notice: ...
 
     def learn(self, client: Any, notice: Notice) -> list[VerificationRecord]: ...
 
@@ -100,10 +103,18 @@ class MirroredStatus:
 LiveContext = Callable[[Any, Any], dict[str, Any]]
 # A full status re-read -> the records the sync's write path takes: (client, answer) -> records.
 LiveRecords = Callable[[Any, dict[str, Any]], list[VerificationRecord]]
+# What a live answer says about the person: (read, answer, the account's customer
+# reference key) -> (the provider's subject id, "" where the answer names none; traits),
+# or None when it says nothing usable.
+LiveTraits = Callable[[LiveRead, dict[str, Any], str], "tuple[str, Traits] | None"]
 
 
 def _nothing(_: object) -> dict[str, Any]:
     return {}
+
+
+def _no_traits(read: LiveRead, answer: dict[str, Any], customer_ref_key: str) -> None:
+    return None
 
 
 def _never(stored: Mapping[str, Any], record: VerificationRecord) -> bool:
@@ -153,6 +164,11 @@ class Provider:
       (`verifications/backfill.py`) asks it once per record, within a share of the budget.
     - `times_note`: for a provider whose list leaves times out, how pages say so and
       how the time can be learned; `time_not_given` is what pages show.
+    - `live_traits(read, answer, customer_ref_key)`: what a live answer says about the
+      person, as (subject id or "", `Traits`), or None; held in passing, never stored.
+    - `metadata_refs`: whether the provider's subjects carry an operator-set metadata
+      map, where an account may name the key holding its customer reference
+      (`ProviderAccount.customer_ref_key`).
     """
 
     kind: str
@@ -174,6 +190,8 @@ class Provider:
     rate_limits: tuple[RateLimit, ...] = ()
     times_note: str = ""
     backfill: Callable[[Any, str], dict[str, Any]] | None = None
+    live_traits: LiveTraits = _no_traits
+    metadata_refs: bool = False
 
     @property
     def time_not_given(self) -> str:

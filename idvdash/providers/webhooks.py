@@ -2,7 +2,9 @@
 
 A provider package's `webhooks.py` says three things about a delivery:
 - `verify(headers, body, secret, now)`: is it from the provider? (raises `Refused`, 401);
-- `read(headers, body)`: what does it announce? (a `Notice`; raises `Refused`, 400);
+- `read(headers, body, customer_ref_key=...)`: what does it announce? (a `Notice`;
+  raises `Refused`, 400); `customer_ref_key` is the account's metadata key for the
+  partner's customer reference, for providers whose deliveries carry a metadata map;
 - `learn(client, notice)`: what does the mirror learn from it? (records for the one
   write path, read from the notice itself or re-read from the provider's API).
 
@@ -53,6 +55,9 @@ class Notice:
     facts: dict[str, Any] = field(default_factory=dict)
     # The person the delivery names (never stored: `idvdash/people` keeps keyed hashes).
     traits: Traits = NO_TRAITS
+    # The provider's own id of that person where the delivery names it (iDenfy's
+    # clientId, Equals' associatedPersonId, Swan's user id, Stora's contact id); "" if not.
+    subject_ref: str = ""
 
 
 def header(headers: Mapping[str, str], name: str) -> str:

@@ -15,7 +15,10 @@ Record `i` of a provider is a pure function of (seed, provider, i) and simulated
   again (a late change). Together these form the small "dynamic" set that the list
   endpoints handle explicitly.
 - the subject of record `i` is local person `i % persons`; local people map onto a
-  shared universe with a per-provider offset, so humans recur across providers.
+  shared universe with a per-provider offset, so humans recur across providers. As
+  with real providers, each provider names its people with its own ids (made from the
+  local number under the provider's own codec tag); only the partner's customer
+  reference (`Person.customer_ref`) is the same wherever a provider carries it.
 """
 
 import math
@@ -58,9 +61,14 @@ class Catalog:
         self.settled_end = size - self.in_flight
         self.persons = self._person_count(size)
         self.universe = 2 * self.persons + 1
-        self.person_offset = (0, self.persons // 3, self.persons * 4 // 5, self.persons * 3 // 2)[
-            self.provider_no % 4
-        ]
+        # Overlapping windows of the universe: a sixth of the people are customers at all
+        # four providers (a Swan user who also passed iDenfy and rents from Stora, say).
+        self.person_offset = (
+            0,
+            self.persons // 3,
+            self.persons * 2 // 3,
+            self.persons * 5 // 6,
+        )[self.provider_no % 4]
         self.pattern = self._shuffle()
         self._late_lock = threading.Lock()
         self._late: dict[int, Plan] = {}
@@ -173,6 +181,20 @@ class Catalog:
     def person(self, i: int) -> Person:
         """Return the person record `i` is about."""
         return self.people.get(self.global_person(self.local_person(i)))
+
+    def local_from_customer_ref(self, text: object) -> int | None:
+        """Return the local person the partner knows by a customer reference (or None)."""
+        g = self.people.from_customer_ref(text)
+        return self.local_from_global(g) if g is not None else None
+
+    def own_uuid(self, tag: int, local: int) -> str:
+        """Return this provider's own UUID for a local person (`tag` is the provider's)."""
+        return self.codec.uuid(tag, local)
+
+    def local_from_own_uuid(self, text: object, tag: int) -> int | None:
+        """Return the local person of one of this provider's person UUIDs, or None."""
+        local = self.codec.from_uuid(text, tag) if isinstance(text, str) else None
+        return local if local is not None and local < self.persons else None
 
     def person_indices(self, local: int, visible: int) -> range:
         """Return the indices of one local person's records (oldest first)."""

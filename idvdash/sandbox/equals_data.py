@@ -12,7 +12,7 @@ from .catalog import Catalog, State
 from .clock import iso_z
 from .ids import digest
 
-TAG_SESSION, TAG_APPLICATION, TAG_CORRELATION = 30, 31, 32
+TAG_SESSION, TAG_APPLICATION, TAG_CORRELATION, TAG_PERSON = 30, 31, 32, 33
 LAYOUT = (
     "personal",
     "business",
@@ -107,7 +107,7 @@ class EqualsCatalog(Catalog):
             "applicationId": self.codec.uuid(TAG_APPLICATION, self.application_index(i)),
         }
         if self.kind(i) != "personal":
-            body["associatedPersonId"] = self.person(i).uuid
+            body["associatedPersonId"] = self.person_id(self.local_person(i))
         body["correlationId"] = self.codec.uuid(TAG_CORRELATION, i)
         token = self.codec.token(TAG_SESSION, session, 12)
         body["actionUrl"] = f"https://verify.example.com/session/{token}"
@@ -128,10 +128,13 @@ class EqualsCatalog(Catalog):
             rows.append(rows[-1] + 1)
         return rows[::-1]
 
+    def person_id(self, local: int) -> str:
+        """Return the `associatedPersonId` of a local person (Equals' own UUID)."""
+        return self.own_uuid(TAG_PERSON, local)
+
     def person_rows(self, person_id: str, visible: int) -> list[int]:
         """Return the rows naming one associated person, newest first."""
-        g = self.people.from_uuid(person_id)
-        local = self.local_from_global(g) if g is not None else None
+        local = self.local_from_own_uuid(person_id, TAG_PERSON)
         if local is None:
             return []
         rows = []

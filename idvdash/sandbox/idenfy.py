@@ -102,8 +102,7 @@ class IdenfyApi:
             total = visible - gone.size
             indices = None
         else:
-            g = catalog.people.from_uuid(client_id)
-            local = catalog.local_from_global(g) if g is not None else None
+            local = catalog.local_from_customer_ref(client_id)
             found = catalog.person_indices(local, visible) if local is not None else range(0)
             vanished = vanished_indices(req.shrink, visible)
             indices = [i for i in reversed(found) if i not in vanished]

@@ -48,8 +48,8 @@ class IdenfyCatalog(Catalog):
         return i if self.is_index(i) else None
 
     def client_id(self, i: int) -> str:
-        """Return the partner's clientId for record `i` (the shared person UUID)."""
-        return self.person(i).uuid
+        """Return the clientId of record `i`: the partner's own customer reference."""
+        return self.person(i).customer_ref
 
     def build(self, i: int, cls: str) -> list[tuple[int, State]]:
         """Return the lifecycle of record `i`."""

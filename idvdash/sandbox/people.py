@@ -1,10 +1,21 @@
-"""Fictional people shared by the four providers (names and numbers are generated)."""
+"""Fictional people shared by the four providers (names and numbers are generated).
+
+A person has no id that every provider shares: each provider names its own customers
+(Swan's user id, Equals' associated person id, Stora's `con_` contact id, all made by
+the provider catalogs). The only identifier that crosses providers is the partner's own
+customer reference (`customer_ref`), which the partner hands to whichever provider
+carries one (iDenfy's `clientId`, a Stora contact's `metadata`).
+"""
 
 from dataclasses import dataclass
 
 from .ids import IdCodec, digest, pick
 
-TAG_PERSON = 1
+# Customer references are `client-` and seven digits: an affine bijection of the
+# person's number, so the same human keeps the same reference and a reference maps back.
+REF_MODULUS = 10**7
+REF_FACTOR = 7_654_321
+REF_PREFIX = "client-"
 
 FIRST_NAMES = {
     "M": (
@@ -112,8 +123,9 @@ class Person:
     """One fictional human; the same index yields the same person at every provider."""
 
     index: int
-    uuid: str
-    contact_token: str
+    # The partner's own reference for this customer (the same at every provider that
+    # carries it); not a provider's id.
+    customer_ref: str
     first_name: str
     last_name: str
     sex: str
@@ -154,8 +166,7 @@ class People:
         domain = pick(("example.com", "example.org", "example.net"), self.seed, "mail", g)
         return Person(
             index=g,
-            uuid=self.codec.uuid(TAG_PERSON, g),
-            contact_token=self.codec.token(TAG_PERSON, g),
+            customer_ref=self.customer_ref(g),
             first_name=first,
             last_name=last,
             sex=sex,
@@ -169,10 +180,17 @@ class People:
             postcode=f"{(h >> 34) % 90000 + 10000}",
         )
 
-    def from_uuid(self, text: str) -> int | None:
-        """Return the person index for a person UUID, or None."""
-        return self.codec.from_uuid(text, TAG_PERSON)
+    def customer_ref(self, g: int) -> str:
+        """Return the partner's customer reference of person `g`."""
+        offset = digest(self.seed, "customer-ref") % REF_MODULUS
+        return f"{REF_PREFIX}{(g * REF_FACTOR + offset) % REF_MODULUS:07d}"
 
-    def from_token(self, text: str) -> int | None:
-        """Return the person index for a contact token, or None."""
-        return self.codec.from_token(text, TAG_PERSON)
+    def from_customer_ref(self, text: object) -> int | None:
+        """Return the person number of a customer reference, or None."""
+        if not isinstance(text, str) or not text.startswith(REF_PREFIX):
+            return None
+        digits = text.removeprefix(REF_PREFIX)
+        if len(digits) != 7 or not digits.isdigit():
+            return None
+        offset = digest(self.seed, "customer-ref") % REF_MODULUS
+        return (int(digits) - offset) * pow(REF_FACTOR, -1, REF_MODULUS) % REF_MODULUS

@@ -1,11 +1,21 @@
-"""Stora identity verifications (`idver_…`) and their contacts (`con_…`)."""
+"""Stora identity verifications (`idver_…`) and their contacts (`con_…`).
+
+A contact's id is Stora's own. Its `metadata` is the operator's own key/values
+(swan-stora.md § 2.4): most operators put their customer reference there under a key
+of their choosing (`CUSTOMER_REF_KEY` in the sandbox), some set nothing, and a few
+contacts carry a value no reader can use (a number, a blank, an overlong string).
+"""
 
 from .catalog import Catalog, State
 from .clock import iso_z
 from .ids import digest, pick
+from .people import Person
 from .vocab import STORA_ERROR_CODES
 
 TAG_IDVER = 40
+TAG_CONTACT = 42
+# The metadata key under which the sandbox's operator keeps its customer reference.
+CUSTOMER_REF_KEY = "customer_ref"
 CONTACT_TYPES = (
     "domestic",
     "domestic",
@@ -68,17 +78,43 @@ class StoraCatalog(Catalog):
         return i if self.is_index(i) else None
 
     def contact_id(self, i: int) -> str:
-        """Return the `con_` id of verification `i`'s contact."""
-        return "con_" + self.person(i).contact_token
+        """Return the `con_` id of verification `i`'s contact (Stora's own id)."""
+        return "con_" + self.codec.token(TAG_CONTACT, self.local_person(i))
 
     def local_from_contact(self, contact: str) -> int | None:
         """Return the local person of a `con_` id, or None."""
-        g = (
-            self.people.from_token(contact.removeprefix("con_"))
-            if contact.startswith("con_")
-            else None
-        )
-        return self.local_from_global(g) if g is not None else None
+        if not contact.startswith("con_"):
+            return None
+        local = self.codec.from_token(contact.removeprefix("con_"), TAG_CONTACT)
+        return local if local is not None and local < self.persons else None
+
+    def metadata(self, local: int) -> dict[str, object]:
+        """Return a contact's metadata: mostly the operator's customer reference."""
+        roll = digest(self.seed, "metadata", local) % 100
+        ref = self.people.customer_ref(self.global_person(local))
+        if roll < 80:
+            return {CUSTOMER_REF_KEY: ref}
+        if roll < 82:
+            return {CUSTOMER_REF_KEY: int(ref.removeprefix("client-"))}
+        if roll < 84:
+            return {CUSTOMER_REF_KEY: "  "}
+        if roll < 86:
+            return {CUSTOMER_REF_KEY: ref * 40}
+        if roll < 88:
+            return {"crm": "imported"}
+        return {}
+
+    def email(self, local: int) -> str:
+        """Return the contact's e-mail as the operator typed it (case varies)."""
+        email = self.person_of(local).email
+        if digest(self.seed, "email-case", local) % 4 == 0:
+            name, _, domain = email.partition("@")
+            return f"{name.title()}@{domain}"
+        return email
+
+    def person_of(self, local: int) -> Person:
+        """Return the person behind a local person number."""
+        return self.people.get(self.global_person(local))
 
     def build(self, i: int, cls: str) -> list[tuple[int, State]]:
         """Return the lifecycle of verification `i`."""
@@ -129,11 +165,11 @@ class StoraCatalog(Catalog):
             if kind == "company"
             else None,
             "created_at": iso_z(first_seen),
-            "email": p.email,
+            "email": self.email(local),
             "full_name": p.full_name,
             "identity_check": {"required": True, "status": "not_attempted"},
             "marketing_source": pick(MARKETING_SOURCES, self.seed, "msrc", local),
-            "metadata": {},
+            "metadata": self.metadata(local),
             "phone_number": p.phone if digest(self.seed, "phone", local) % 4 else None,
             "source": pick(CONTACT_SOURCES, self.seed, "src", local),
             "status": pick(("customer", "customer", "lead", "churned"), self.seed, "cst", local),

@@ -6,6 +6,7 @@ from .ids import digest, pick
 from .vocab import SWAN_DOCUMENT_TYPES, SWAN_LEGACY_REASONS, SWAN_REASONS, SWAN_SIGNATURE_REASONS
 
 TAG_IDENTIFICATION = 50
+TAG_USER = 51
 LEVELS = ("expert", "qes", "pvid")
 # How long each process may stay unfinished before it expires (§1.5).
 EXPIRY = {"Expert": 24 * 3600, "QES": 2 * 3600, "PVID": 15 * 60}
@@ -64,13 +65,12 @@ class SwanCatalog(Catalog):
         return self.codec.uuid(TAG_IDENTIFICATION, i)
 
     def user_id(self, local: int) -> str:
-        """Return the Swan user id of a local person (the shared person UUID)."""
-        return self.people.get(self.global_person(local)).uuid
+        """Return the Swan user id of a local person (Swan's own UUID)."""
+        return self.own_uuid(TAG_USER, local)
 
     def user_from_id(self, user_id: str) -> int | None:
         """Return the local person of a user id, or None."""
-        g = self.people.from_uuid(user_id)
-        return self.local_from_global(g) if g is not None else None
+        return self.local_from_own_uuid(user_id, TAG_USER)
 
     def build(self, i: int, cls: str) -> list[tuple[int, State]]:
         """Return the lifecycle of identification `i`."""
@@ -177,7 +177,7 @@ class SwanCatalog(Catalog):
         updated = max([joined, *(ident["_updated"] for ident in idents)])
         state = digest(self.seed, "userstatus", local) % 40
         return {
-            "id": p.uuid,
+            "id": self.user_id(local),
             "firstName": p.first_name,
             "lastName": p.last_name,
             "birthLastName": None,

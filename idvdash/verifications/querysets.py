@@ -229,12 +229,17 @@ class VerificationQuerySet(QuerySet):
     def same_subject_as(
         self, verification: Verification, *, limit: int = SAME_SUBJECT_LIMIT
     ) -> list[Verification]:
-        """Return up to `limit` other verifications of the same person, at every provider (one query)."""
+        """Return up to `limit` other rows of the same subject in the same account (one query).
+
+        A subject reference is the provider's own id of the person: equal references at
+        two providers say nothing (the same person across providers is `idvdash/people`'s).
+        """
         if not verification.subject_ref:
             return []
         return list(
             self.for_list()
             .for_subject(verification.subject_ref)
+            .filter(account_id=verification.account_id)
             .exclude(pk=verification.pk)
             .ordered(Sort.UPDATED_DESC)[:limit]
         )

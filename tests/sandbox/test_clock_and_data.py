@@ -71,7 +71,7 @@ def test_same_seed_same_data_other_seed_other_data():
 def test_people_recur_across_providers():
     data = Dataset(size=300, seed=1)
     by_provider = {
-        name: {catalog.person(i).uuid for i in range(300)}
+        name: {catalog.person(i).customer_ref for i in range(300)}
         for name, catalog in data.catalogs.items()
     }
     names = list(by_provider)

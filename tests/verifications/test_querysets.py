@@ -23,13 +23,15 @@ def make(external_id: str, *, days_ago: float = 1, **kwargs):
     )
 
 
-def test_same_subject_lists_other_rows_of_the_person_at_every_provider_newest_first():
+def test_same_subject_lists_other_rows_of_the_subject_in_its_account_newest_first():
     this = make("this", subject_ref="p-1")
-    make("swan", subject_ref="p-1", days_ago=3, account=ProviderAccountFactory(kind="swan"))
-    make("stora", subject_ref="p-1", days_ago=2, account=ProviderAccountFactory(kind="stora"))
-    make("other-person", subject_ref="p-2")
+    make("older", subject_ref="p-1", days_ago=3, account=this.account)
+    make("newer", subject_ref="p-1", days_ago=2, account=this.account)
+    # Another provider's (or account's) equal id names someone else, as far as we know.
+    make("swan", subject_ref="p-1", days_ago=1, account=ProviderAccountFactory(kind="swan"))
+    make("other-person", subject_ref="p-2", account=this.account)
 
-    assert ids(Verification.objects.same_subject_as(this)) == ["stora", "swan"]
+    assert ids(Verification.objects.same_subject_as(this)) == ["newer", "older"]
     assert len(Verification.objects.same_subject_as(this, limit=1)) == 1
 
 

@@ -23,6 +23,7 @@ from idvdash.providers.webhooks import (
     unauthorised,
 )
 
+from . import traits
 from .client import EqualsClient
 
 PROVIDER = "Equals Money"
@@ -44,7 +45,8 @@ def verify(headers: Mapping[str, str], body: bytes, secret: str, now: float) -> 
         raise unauthorised(PROVIDER, SIGNATURE)
 
 
-def read(headers: Mapping[str, str], body: bytes) -> Notice:
+def read(headers: Mapping[str, str], body: bytes, *, customer_ref_key: str = "") -> Notice:
+    """The notice; `traits` hold the request event's name and e-mail (never `facts`)."""
     data = json_object(body, PROVIDER)
     message_id = required_text(data, "messageId", PROVIDER)
     event_type = required_text(data, "webhookEventTypeName", PROVIDER, limit=64)
@@ -59,6 +61,8 @@ def read(headers: Mapping[str, str], body: bytes) -> Notice:
             "status": text(data.get("status")),
             "result": text(data.get("result")),
         },
+        subject_ref=traits.person_id(data),
+        traits=traits.from_webhook(data),
     )
 
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from idvdash.providers.spec import Credentials, Provider, RateLimit, ScanPolicy
 
-from . import backfill, detail, normalise, webhooks
+from . import backfill, detail, normalise, traits, webhooks
 from .client import IdenfyClient
 from .vocabulary import VOCABULARY
 
@@ -33,4 +33,5 @@ PROVIDER = Provider(
     times_note="Not given by iDenfy's list — opening the record reads it from iDenfy",
     # Its list gives no times; one full status per record does (backfill.py).
     backfill=backfill.times,
+    live_traits=traits.live_traits,
 )

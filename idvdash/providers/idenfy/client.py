@@ -19,6 +19,8 @@ from idvdash.providers.base import (
 from idvdash.providers.errors import ProviderResponseError
 from idvdash.providers.http import ProviderHttp
 
+from . import traits
+
 LIST_PATH = "/kyc/identifications/"  # the trailing slash is part of the path
 MAX_PER_PAGE = 100
 
@@ -94,6 +96,8 @@ class IdenfyClient(ProviderClient):
             if isinstance(raw_status, str) and raw_status
             else record.raw_status,
             payload={**record.payload, **status},
+            # The status answer holds no names: the clientId is the partner's reference.
+            traits=traits.from_status(status),
         )
 
     def get_status(self, scan_ref: str) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from idvdash.providers.webhooks import (
     unauthorised,
 )
 
+from . import traits
 from .client import IdenfyClient
 
 PROVIDER = "iDenfy"
@@ -51,7 +52,9 @@ def verify(headers: Mapping[str, str], body: bytes, secret: str, now: float) -> 
         raise unauthorised(PROVIDER, SIGNATURE)
 
 
-def read(headers: Mapping[str, str], body: bytes) -> Notice:
+def read(headers: Mapping[str, str], body: bytes, *, customer_ref_key: str = "") -> Notice:
+    """The notice; `subject_ref` and `traits` name the client (clientId is always the
+    partner's customer reference, so `customer_ref_key` is not needed here)."""
     data = json_object(body, PROVIDER)
     scan_ref = required_text(data, "scanRef", PROVIDER)
     event_type = header(headers, EVENT_TYPE).strip()[:64] or LEGACY_EVENT
@@ -76,6 +79,8 @@ def read(headers: Mapping[str, str], body: bytes) -> Notice:
         reference=scan_ref,
         occurred_at=_time(data.get("finishTime")) or _time(data.get("startTime")),
         facts=facts,
+        subject_ref=traits.client_id(data) or "",
+        traits=traits.from_webhook(data),
     )
 
 
@@ -98,6 +103,7 @@ def learn(client: IdenfyClient, notice: Notice) -> list[VerificationRecord]:
             created_at=started,
             updated_at=finished,
             payload={**facts, "status": overall, **_flat_status(facts)},
+            traits=notice.traits,
         )
     ]
 

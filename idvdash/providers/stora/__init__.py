@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from idvdash.providers.spec import Credentials, Provider, RateLimit, ScanPolicy
 
-from . import detail, normalise, webhooks
+from . import detail, normalise, traits, webhooks
 from .client import StoraClient
 from .vocabulary import VOCABULARY
 
@@ -23,6 +23,9 @@ PROVIDER = Provider(
     detail=detail.context,
     live_context=detail.LIVE_CONTEXT,
     live_records=detail.live_records,
+    live_traits=traits.live_traits,
+    # A contact's metadata holds the operator's own keys: one may be its customer reference.
+    metadata_refs=True,
     webhooks=webhooks,
     # Read incrementally by update time; a full read from the start finds deletions.
     scans=ScanPolicy(full_every=timedelta(hours=24)),

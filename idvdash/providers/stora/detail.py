@@ -9,6 +9,7 @@ from idvdash.providers.base import LiveRead, VerificationRecord
 from idvdash.providers.spec import MirroredStatus
 
 from .client import StoraClient
+from .traits import from_verification
 from .vocabulary import VOCABULARY
 from .webhooks import KEPT, kept
 
@@ -44,7 +45,7 @@ def live_records(client: StoraClient, answer: dict[str, Any]) -> list[Verificati
     listed = {key: facts[key] for key in KEPT if key in facts}
     if "contact_id" in facts:
         listed["contact"] = {"id": facts["contact_id"]}
-    return [client.record(listed)]
+    return [client.record(listed, from_verification(answer, client.customer_ref_key))]
 
 
 def live_status(verification: Any, answer: Any) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from idvdash.providers.webhooks import (
     unauthorised,
 )
 
+from . import traits
 from .client import StoraClient
 
 PROVIDER = "Stora"
@@ -46,7 +47,8 @@ def verify(headers: Mapping[str, str], body: bytes, secret: str, now: float) -> 
         raise unauthorised(PROVIDER, SIGNATURE)
 
 
-def read(headers: Mapping[str, str], body: bytes) -> Notice:
+def read(headers: Mapping[str, str], body: bytes, *, customer_ref_key: str = "") -> Notice:
+    """The notice; the expanded contact gives `subject_ref` and `traits`, never `facts`."""
     event = as_dict(json_object(body, PROVIDER).get("event"))
     if not event:
         raise Refused(400, f"The body has no 'event' object, which {PROVIDER} always sends.")
@@ -59,6 +61,8 @@ def read(headers: Mapping[str, str], body: bytes) -> Notice:
         reference=reference,
         occurred_at=parse_timestamp(verification.get("updated_at") or event.get("created_at")),
         facts=kept(verification),
+        subject_ref=traits.contact_id(verification),
+        traits=traits.from_verification(verification, customer_ref_key),
     )
 
 
@@ -68,8 +72,10 @@ def learn(client: StoraClient, notice: Notice) -> list[VerificationRecord]:
         return []
     facts = notice.facts
     if isinstance(facts.get("status"), str) and parse_timestamp(facts.get("created_at")):
-        return [client.record(facts)]
-    return [client.record(kept(client.get_verification(notice.reference)))]
+        return [client.record(facts, notice.traits)]
+    answer = client.get_verification(notice.reference)
+    found = traits.from_verification(answer, client.customer_ref_key)
+    return [client.record(kept(answer), found)]
 
 
 def kept(verification: dict) -> dict:

@@ -2,7 +2,7 @@
 
 from idvdash.providers.spec import Credentials, Provider, RateLimit
 
-from . import detail, normalise, webhooks
+from . import detail, normalise, traits, webhooks
 from .client import SwanClient
 from .vocabulary import VOCABULARY
 
@@ -20,6 +20,7 @@ PROVIDER = Provider(
     detail=detail.context,
     live_context=detail.LIVE_CONTEXT,
     live_records=detail.live_records,
+    live_traits=traits.live_traits,
     webhooks=webhooks,
     # 2,000 requests per 5 minutes (swan-stora.md §1.7; Swan counts per IP and endpoint).
     rate_limits=(RateLimit(2_000, 300),),

@@ -18,6 +18,9 @@ from idvdash.providers.base import (
 )
 from idvdash.providers.errors import ProviderAuthError, ProviderError, ProviderResponseError
 from idvdash.providers.http import Answer, ProviderHttp
+from idvdash.providers.traits import NO_TRAITS, Traits
+
+from .traits import USER_FIELDS, from_user, person
 
 MAX_FIRST = 100
 AUTH_WORDS = ("unauthenticated", "unauthorized", "unauthorised")
@@ -46,7 +49,7 @@ USERS_QUERY = (
 query IdvdashUsers($first: Int!, $after: String, $idFirst: Int!) {
   users(first: $first, after: $after) {
     pageInfo { hasNextPage endCursor }
-    edges { node { id
+    edges { node { id %s
       identifications(first: $idFirst) {
         pageInfo { hasNextPage endCursor }
         edges { node { ...IdvdashIdentification } }
@@ -56,13 +59,13 @@ query IdvdashUsers($first: Int!, $after: String, $idFirst: Int!) {
 }
 """
     + FRAGMENTS
-)
+) % USER_FIELDS
 
 USER_IDENTIFICATIONS_QUERY = (
     """
 query IdvdashUserIdentifications($userId: String!, $first: Int!, $after: String) {
   user(id: $userId) {
-    id
+    id %s
     identifications(first: $first, after: $after) {
       pageInfo { hasNextPage endCursor }
       edges { node { ...IdvdashIdentification } }
@@ -71,7 +74,7 @@ query IdvdashUserIdentifications($userId: String!, $first: Int!, $after: String)
 }
 """
     + FRAGMENTS
-)
+) % USER_FIELDS
 
 COUNT_QUERY = "query IdvdashCheck { users(first: 1) { totalCount } }"
 
@@ -125,7 +128,8 @@ class SwanClient(OAuth2ClientCredentials):
                 user_id = user.get("id")
                 if not isinstance(user_id, str) or not user_id:
                     raise self._http.error(ProviderResponseError, "listed a user without an id")
-                for record in self._user_records(user_id, user.get("identifications")):
+                connection = user.get("identifications")
+                for record in self._user_records(user_id, connection, from_user(user)):
                     # A user shifted onto two pages repeats its identifications: keep one.
                     if seen.first_time(record.external_id):
                         records.append(record)
@@ -145,13 +149,22 @@ class SwanClient(OAuth2ClientCredentials):
         """Re-read every identification of one user (what a `User.*` webhook asks for)."""
         return self._user_records(user_id, None)
 
+    def user_and_identifications(
+        self, user_id: str
+    ) -> tuple[dict[str, Any], list[VerificationRecord]]:
+        """Re-read one user: its person fields (never stored) and its identifications."""
+        found: dict[str, Any] = {}
+        records = self._user_records(user_id, None, found=found)
+        return found, records
+
     def read_live(
         self, read: LiveRead, external_id: str, *, subject_ref: str = ""
     ) -> dict[str, Any]:
         """Re-read every identification of the record's user (the full status).
 
-        Answers `{"userId": ..., "identifications": [payload, ...]}`, each payload as
-        the list gives it (`record` reads it back).
+        Answers `{"userId": ..., "identifications": [payload, ...], "user": {...}}`, each
+        payload as the list gives it (`record` reads it back); `user` holds the user's
+        person fields for `traits.live_traits`, shown nowhere and never stored.
         """
         if read is not LiveRead.FULL_STATUS:
             return super().read_live(read, external_id)
@@ -159,8 +172,12 @@ class SwanClient(OAuth2ClientCredentials):
             raise self._http.error(
                 ProviderError, f"has no user known for identification {external_id}"
             )
-        records = self.user_identifications(subject_ref)
-        return {"userId": subject_ref, "identifications": [r.payload for r in records]}
+        user, records = self.user_and_identifications(subject_ref)
+        return {
+            "userId": subject_ref,
+            "identifications": [r.payload for r in records],
+            "user": user,
+        }
 
     def check_connection(self) -> str:
         """Return how many users have joined the project."""
@@ -171,15 +188,29 @@ class SwanClient(OAuth2ClientCredentials):
             raise self._http.error(ProviderResponseError, "sent no user count")
         return f"OK: {count:,} users visible"
 
-    def _user_records(self, user_id: str, connection: object) -> list[VerificationRecord]:
+    def _user_records(
+        self,
+        user_id: str,
+        connection: object,
+        traits: Traits = NO_TRAITS,
+        *,
+        found: dict[str, Any] | None = None,
+    ) -> list[VerificationRecord]:
+        """Every identification of one user, each carrying the user's traits.
+
+        `found` (when given) receives the person fields of the user as re-read.
+        """
+        found = {} if found is None else found
         if not isinstance(connection, dict) or _short(connection, self.identifications_per_user):
             # Missing or cut short inside the users page: read this user's list on its own.
-            connection = self._user_identifications(user_id, None)
+            connection = self._user_identifications(user_id, None, found)
+            traits = traits or from_user(found)
         records = []
         cursors: set[str] = set()
         while True:
             records += [
-                self._record(user_id, _node(edge, self._http)) for edge in connection["edges"]
+                self._record(user_id, _node(edge, self._http), traits)
+                for edge in connection["edges"]
             ]
             page_info = as_dict(connection.get("pageInfo"))
             cursor = page_info.get("endCursor")
@@ -188,13 +219,17 @@ class SwanClient(OAuth2ClientCredentials):
             if cursor in cursors:
                 raise self._http.error(ProviderResponseError, LOOPING_PAGES)
             cursors.add(cursor)
-            connection = self._user_identifications(user_id, cursor)
+            connection = self._user_identifications(user_id, cursor, found)
 
-    def _user_identifications(self, user_id: str, after: str | None) -> dict[str, Any]:
+    def _user_identifications(
+        self, user_id: str, after: str | None, found: dict[str, Any]
+    ) -> dict[str, Any]:
+        """One page of a user's identifications; the user's person fields go to `found`."""
         variables = {"userId": user_id, "first": self.identifications_per_user, "after": after}
 
         def read() -> dict[str, Any]:
             user = self._query(USER_IDENTIFICATIONS_QUERY, variables).get("user")
+            found.update(person(user))
             connection = user.get("identifications") if isinstance(user, dict) else None
             if not isinstance(connection, dict) or not isinstance(connection.get("edges"), list):
                 raise self._http.error(
@@ -214,11 +249,15 @@ class SwanClient(OAuth2ClientCredentials):
             ProviderResponseError, "sent a short page although more pages follow"
         )
 
-    def record(self, user_id: str, node: dict[str, Any]) -> VerificationRecord:
+    def record(
+        self, user_id: str, node: dict[str, Any], traits: Traits = NO_TRAITS
+    ) -> VerificationRecord:
         """One identification of a user, as the list gives it (a live answer holds these)."""
-        return self._record(user_id, node)
+        return self._record(user_id, node, traits)
 
-    def _record(self, user_id: str, node: dict[str, Any]) -> VerificationRecord:
+    def _record(
+        self, user_id: str, node: dict[str, Any], traits: Traits = NO_TRAITS
+    ) -> VerificationRecord:
         ident_id = node.get("id")
         created_at = parse_timestamp(node.get("createdAt"))
         if not isinstance(ident_id, str) or not ident_id or created_at is None:
@@ -233,7 +272,9 @@ class SwanClient(OAuth2ClientCredentials):
             raw_status=status if isinstance(status, str) else "",
             created_at=created_at,
             updated_at=parse_timestamp(node.get("updatedAt")),
+            # The identification's own fields: the user's person fields are traits only.
             payload={**node, "userId": user_id},
+            traits=traits,
         )
 
     def _query(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:

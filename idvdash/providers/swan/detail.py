@@ -12,6 +12,7 @@ from idvdash.providers.codes import Code
 from idvdash.providers.spec import MirroredStatus
 
 from .client import SwanClient
+from .traits import from_user
 from .vocabulary import VOCABULARY
 
 LEVEL_NAMES = (("expert", "Expert"), ("qes", "QES"), ("pvid", "PVID"))
@@ -61,7 +62,8 @@ def live_records(client: SwanClient, answer: dict[str, Any]) -> list[Verificatio
     """Every identification of the user, re-read: each one as the list gives it."""
     user_id = str(answer.get("userId") or "")
     nodes = answer.get("identifications")
-    return [client.record(user_id, as_dict(node)) for node in nodes or []]
+    traits = from_user(answer.get("user"))
+    return [client.record(user_id, as_dict(node), traits) for node in nodes or []]
 
 
 def live_status(verification: Any, answer: Any) -> dict[str, Any]:

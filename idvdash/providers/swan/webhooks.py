@@ -33,13 +33,17 @@ def verify(headers: Mapping[str, str], body: bytes, secret: str, now: float) -> 
         raise unauthorised(PROVIDER, SECRET_HEADER)
 
 
-def read(headers: Mapping[str, str], body: bytes) -> Notice:
+def read(headers: Mapping[str, str], body: bytes, *, customer_ref_key: str = "") -> Notice:
+    """The notice: a `User.*` one names the user (its `subject_ref`), never the person."""
     data = json_object(body, PROVIDER)
+    event_type = required_text(data, "eventType", PROVIDER, limit=64)
+    reference = required_text(data, "resourceId", PROVIDER)
     return Notice(
         key=required_text(data, "eventId", PROVIDER),
-        event_type=required_text(data, "eventType", PROVIDER, limit=64),
-        reference=required_text(data, "resourceId", PROVIDER),
+        event_type=event_type,
+        reference=reference,
         occurred_at=parse_timestamp(data.get("eventDate")),
+        subject_ref=reference if event_type.startswith("User.") else "",
     )
 
 
