@@ -348,7 +348,8 @@ SIGNIN_EVENT_RETENTION_DAYS = retention_days("SIGNIN_EVENT_RETENTION_DAYS", defa
 SYNC_RUN_RETENTION_DAYS = retention_days("SYNC_RUN_RETENTION_DAYS", default=90)
 # Tombstones of forgotten subjects are keyed hashes under this key (`retention/tombstones.py`),
 # not under MATCH_KEYS, so rotating match keys never forgets a tombstone. Set it once and
-# keep it; unset, a key derived from SECRET_KEY is used (`manage.py check --deploy` warns).
+# keep it; unset, a key derived from SECRET_KEY is used (rotating that one would then
+# make earlier tombstones unrecognisable).
 ERASURE_KEY = env.str("ERASURE_KEY", default="")
 
 # Headers. Scripts only from our origin or with the per-request nonce.
