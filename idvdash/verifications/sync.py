@@ -532,10 +532,15 @@ def write_rows(*, account: ProviderAccount, rows: list[dict[str, Any]], now: dat
         if name == "erased_at":
             # Set only by retention.tombstones.screen; an erased row stays erased.
             return f"{column(name)} = COALESCE({stored}, {given})"
+        # An erased row keeps its personal fields (tombstones.STRIPPED) empty, even when
+        # its page was planned before the erasure committed (tombstones.screen).
+        erased = f"{table}.{column('erased_at')} IS NOT NULL"
         if name == "subject_ref":
             # A record without one (a list page read before a webhook taught it) never
             # blanks the one the row has.
-            return f"{column(name)} = CASE WHEN {given} = '' THEN {stored} ELSE {given} END"
+            return f"{column(name)} = CASE WHEN {erased} OR {given} = '' THEN {stored} ELSE {given} END"
+        if name in tombstones.STRIPPED:
+            return f"{column(name)} = CASE WHEN {erased} THEN {stored} ELSE {given} END"
         return f"{column(name)} = {given}"
 
     updates = ", ".join(assignment(name) for name in UPDATE_FIELDS)
