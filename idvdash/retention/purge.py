@@ -30,6 +30,8 @@ from .models import PurgeRun
 
 log = logging.getLogger(__name__)
 
+# A day's purge queued this long ago and not started is queued again.
+LOST_AFTER = timedelta(hours=2)
 FAILED = "Unexpected {error}; nothing of this kind was removed (see the log for where)."
 
 
@@ -217,8 +219,17 @@ def queue_daily(*, now: datetime | None = None) -> PurgeRun | None:
     """
     from .tasks import run_purge
 
-    day = (now or timezone.now()).astimezone(UTC).date()
-    if PurgeRun.objects.filter(day=day).exists():
+    now = now or timezone.now()
+    day = now.astimezone(UTC).date()
+    queued = PurgeRun.objects.filter(day=day).first()
+    if queued is not None:
+        # Queued but never started (its task was lost with a worker): queue it again;
+        # the task claims a run once, so a late first task changes nothing.
+        lost = PurgeRun.objects.filter(
+            pk=queued.pk, started_at=None, queued_at__lt=now - LOST_AFTER
+        ).update(queued_at=now)
+        if lost:
+            transaction.on_commit(lambda: run_purge.enqueue(queued.pk))
         return None
     try:
         with transaction.atomic():

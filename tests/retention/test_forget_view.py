@@ -123,4 +123,6 @@ def test_a_forgotten_record_says_so_on_its_page_and_in_the_list(
     assert "live_status" not in page
     assert "Asking" not in page
     assert "con_a" not in page
+    assert "has not told us who this is" not in page  # it did; idvdash removed it
+    assert "idvdash removed who this is" in page
     assert f"Forgotten {timezone.now():%Y-%m-%d}" in listed.content.decode()

@@ -256,6 +256,24 @@ def test_the_scheduler_queues_the_purge_once_a_day(django_capture_on_commit_call
     assert queued() == 2
 
 
+def test_a_purge_whose_task_was_lost_is_queued_again(django_capture_on_commit_callbacks):
+    def queued() -> int:
+        return DBTaskResult.objects.filter(task_path__endswith=".run_purge").count()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        today = purge.queue_daily()
+    DBTaskResult.objects.all().delete()  # the worker died with it
+
+    with django_capture_on_commit_callbacks(execute=True):
+        purge.queue_daily(now=timezone.now() + timedelta(minutes=30))
+    assert queued() == 0  # not yet given up on
+    with django_capture_on_commit_callbacks(execute=True):
+        purge.queue_daily(now=timezone.now() + purge.LOST_AFTER + timedelta(minutes=1))
+
+    assert queued() == 1
+    assert PurgeRun.objects.get().pk == today.pk
+
+
 def test_the_worker_runs_a_queued_purge_once():
     from idvdash.retention.tasks import run_purge
 
