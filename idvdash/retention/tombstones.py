@@ -6,10 +6,16 @@ marks stop that, both checked in the one write path (`verifications/sync.plan_pa
 through `screen`):
 
 - the erased row itself (`Verification.erased_at`): whatever the provider says of it
-  later, only what the law keeps is written (outcome, status, suspicion, times);
+  later, only what the law keeps is written (outcome, status, suspicion, times). The
+  upsert itself (`sync.write_rows`) also keeps an erased row's personal fields empty,
+  for a page planned before the erasure committed;
 - a tombstone per forgotten subject, for records idvdash has not seen yet (a new
   verification of the same person): an HMAC-SHA256 of the account and the subject
   reference under ERASURE_KEY, never the reference.
+
+Webhook events are cleared of what they kept about either once processed
+(`after_processing`); live reads of an erased row are refused (`verifications/live.py`).
+The people code asks `forgotten_refs` before observing a subject.
 
 The tombstone key is not one of MATCH_KEYS: those rotate, and the purge drops the
 digests of a retired match key, which would make every tombstone unrecognisable.
