@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "idvdash.verifications",
     "idvdash.reviews",
     "idvdash.people",
+    "idvdash.retention",
 ]
 
 # The provider sandbox and the tooling (demo, benchmarks, load test) are installed for
@@ -310,9 +311,46 @@ if env_bool("BEHIND_TLS_PROXY", default=False):
     AXES_IPWARE_PROXY_COUNT = 1
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
-# Stored iDenfy full-status snapshots are cleared after this many days
-# (`manage.py purge_snapshots`, daily from cron).
-DETAIL_SNAPSHOT_RETENTION_DAYS = env.int("DETAIL_SNAPSHOT_RETENTION_DAYS", default=30)
+
+def retention_days(name: str, *, default: int) -> int:
+    """A retention in whole days from the environment; 0, negative or not a number stops
+    start-up with a line naming it (a purge that removes everything is never a default)."""
+    raw = env.str(name, default="").strip()
+    if not raw:
+        return default
+    try:
+        days = int(raw)
+    except ValueError:
+        days = 0
+    if days < 1:
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number of days, 1 or more, not {raw!r}."
+        )
+    return days
+
+
+# Retention, per kind of data (`idvdash/retention/purge.py`; the README's "Retention and
+# erasure" gives the reason for each default). The daily purge is queued by the
+# scheduler and run by the worker; `manage.py purge` runs it now.
+# Mirrored rows the provider has not listed for this long are reduced to the bare
+# record (outcome, decision, times): AML record keeping, five years after the end.
+UNLISTED_ROW_RETENTION_DAYS = retention_days("UNLISTED_ROW_RETENTION_DAYS", default=1826)
+# Stored iDenfy full-status snapshots (names, document data) are cleared after this.
+DETAIL_SNAPSHOT_RETENTION_DAYS = retention_days("DETAIL_SNAPSHOT_RETENTION_DAYS", default=30)
+# What processed webhook events kept (facts) is cleared after this; the events
+# themselves (key, type, times) are deleted after the second.
+WEBHOOK_FACTS_RETENTION_DAYS = retention_days("WEBHOOK_FACTS_RETENTION_DAYS", default=30)
+WEBHOOK_EVENT_RETENTION_DAYS = retention_days("WEBHOOK_EVENT_RETENTION_DAYS", default=400)
+# Security logs: who opened what (access) and who signed in, a year plus margin.
+ACCESS_EVENT_RETENTION_DAYS = retention_days("ACCESS_EVENT_RETENTION_DAYS", default=400)
+SIGNIN_EVENT_RETENTION_DAYS = retention_days("SIGNIN_EVENT_RETENTION_DAYS", default=400)
+# Operational records; the latest run of each account is always kept.
+SYNC_RUN_RETENTION_DAYS = retention_days("SYNC_RUN_RETENTION_DAYS", default=90)
+# Tombstones of forgotten subjects are keyed hashes under this key (`retention/tombstones.py`),
+# not under MATCH_KEYS, so rotating match keys never forgets a tombstone. Set it once and
+# keep it; unset, a key derived from SECRET_KEY is used (rotating that one would then
+# make earlier tombstones unrecognisable).
+ERASURE_KEY = env.str("ERASURE_KEY", default="")
 
 # Headers. Scripts only from our origin or with the per-request nonce.
 SECURE_CSP = {

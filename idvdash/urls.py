@@ -16,6 +16,8 @@ urlpatterns = [
     path("verifications/", include("idvdash.verifications.urls")),
     path("sync/", include((sync_patterns, "sync"))),
     path("reviews/", include("idvdash.reviews.urls")),
+    # Erasure on request: /people/<id>/forget/ (admins with retention.forget_person).
+    path("", include("idvdash.retention.urls")),
     path("admin/", admin.site.urls),
     # The one URL without sign-in or CSRF: providers authenticate by signature.
     path("webhooks/<str:account>/", webhook_receive, name="webhook"),

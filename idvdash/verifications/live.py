@@ -42,6 +42,12 @@ AUTH_FAILED = (
 RATE_LIMITED = "{provider} is limiting how often we may ask; try again in a minute."
 BAD_ANSWER = "{provider} sent an answer we could not read."
 FAILED = "The request to {provider} failed."
+# An erased row is never read live: the provider's answer would bring back what was
+# removed (names, document data), and nothing of it may be stored or shown again.
+ERASED = (
+    "idvdash removed this record's personal data on {day:%Y-%m-%d}; it is not read "
+    "from {provider} again."
+)
 
 _PLAIN = (
     (ProviderUnavailable, UNAVAILABLE),
@@ -78,6 +84,9 @@ def fetch(*, verification: Verification, read: LiveRead) -> LiveResult:
     Where the provider mirrors its full status, the fallback is the row itself, with the
     time it was last synced; otherwise it is the stored snapshot.
     """
+    if verification.erased_at is not None:
+        refused = ERASED.format(day=verification.erased_at, provider=label(verification.provider))
+        return LiveResult(data=None, fetched_at=None, fresh=False, error=refused)
     mirrors = read is LiveRead.FULL_STATUS and _mirrors(verification)
     try:
         data, records = _call(verification, read, mirrors=mirrors)

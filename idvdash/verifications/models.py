@@ -53,6 +53,12 @@ class Verification(models.Model):
     detail_fetched_at = models.DateTimeField(null=True, blank=True)
     # When the backfill read what the provider's list leaves out (`backfill.py`), once.
     backfilled_at = models.DateTimeField(null=True, blank=True)
+    # When idvdash removed every personal field of the row, keeping the bare record
+    # (outcome, decision, times): a person forgotten on request, or the retention of
+    # rows the provider no longer lists (`idvdash/retention/`). Never cleared: a later
+    # sync, webhook or live read of the row writes only what the law keeps.
+    erased_at = models.DateTimeField(null=True, blank=True)
+    erased_by_retention = models.BooleanField(default=False, db_default=False)
 
     objects = VerificationQuerySet.as_manager()
 

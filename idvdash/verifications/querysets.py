@@ -55,6 +55,7 @@ CONTAINS_MIN_LENGTH = 3
 # re-read full status shows (Stora, Swan), and the account to call.
 LIVE_COLUMNS = (
     "id",
+    "erased_at",
     "provider",
     "external_id",
     "subject_ref",
@@ -77,6 +78,8 @@ LIVE_COLUMNS = (
 # What the list and the export show: everything else (the payloads) stays on disk.
 LIST_COLUMNS = (
     "account__name",
+    "erased_at",
+    "erased_by_retention",
     "provider",
     "external_id",
     "subject_ref",

@@ -60,7 +60,14 @@ def scheduled_scope(account: ProviderAccount, *, now: datetime) -> str:
 
 
 def schedule_due_syncs() -> list[SyncRun]:
-    """Queue a sync for every due account; safe to call every minute from several places."""
+    """Queue a sync for every due account; safe to call every minute from several places.
+
+    Also queues the day's purge (`idvdash.retention.purge`) the first time it is called
+    on a UTC day, so retention needs no cron line of its own.
+    """
+    from idvdash.retention import purge  # the retention app builds on this one
+
+    purge.queue_daily()
     queued = []
     now = timezone.now()
     for account in due_accounts():

@@ -51,6 +51,7 @@ from idvdash.providers.errors import ProviderError
 from idvdash.providers.models import ProviderAccount
 from idvdash.providers.outcomes import DECISIVE_OUTCOMES
 from idvdash.providers.registry import client_for, provider
+from idvdash.retention import tombstones
 
 from . import listing, normalise
 from .models import Scan, SyncRun, Verification
@@ -92,6 +93,7 @@ UPDATE_FIELDS = [
     "fingerprint",
     "last_synced_at",
     "last_seen_at",
+    "erased_at",
 ]
 # What the mirror shows of a verification's state: changed_at moves when one of these does.
 STATE_FIELDS = ["raw_status", "outcome", "suspected", "reason_codes", "levels", "process"]
@@ -413,7 +415,8 @@ def plan_page(
         fields["decisive_outcome"] = decisive
         plan.created += pk is None
         plan.rows.append(fields)
-    return plan
+    # Erased rows and forgotten subjects: only what the law keeps is written.
+    return tombstones.screen(account=account, plan=plan, known=known)
 
 
 def _stored(account: ProviderAccount, external_ids: list[str]) -> list[tuple]:
@@ -485,6 +488,7 @@ DATETIME_FIELDS = {
     "changed_at",
     "last_synced_at",
     "last_seen_at",
+    "erased_at",
 }
 
 
@@ -525,10 +529,18 @@ def write_rows(*, account: ProviderAccount, rows: list[dict[str, Any]], now: dat
             return f"{column(name)} = COALESCE({given}, CASE WHEN {same_state} THEN {stored} END)"
         if name == "changed_at":
             return f"{column(name)} = CASE WHEN {same_state} THEN {stored} ELSE {given} END"
+        if name == "erased_at":
+            # Set only by retention.tombstones.screen; an erased row stays erased.
+            return f"{column(name)} = COALESCE({stored}, {given})"
+        # An erased row keeps its personal fields (tombstones.STRIPPED) empty, even when
+        # its page was planned before the erasure committed (tombstones.screen).
+        erased = f"{table}.{column('erased_at')} IS NOT NULL"
         if name == "subject_ref":
             # A record without one (a list page read before a webhook taught it) never
             # blanks the one the row has.
-            return f"{column(name)} = CASE WHEN {given} = '' THEN {stored} ELSE {given} END"
+            return f"{column(name)} = CASE WHEN {erased} OR {given} = '' THEN {stored} ELSE {given} END"
+        if name in tombstones.STRIPPED:
+            return f"{column(name)} = CASE WHEN {erased} THEN {stored} ELSE {given} END"
         return f"{column(name)} = {given}"
 
     updates = ", ".join(assignment(name) for name in UPDATE_FIELDS)
@@ -548,6 +560,7 @@ def write_rows(*, account: ProviderAccount, rows: list[dict[str, Any]], now: dat
         params = []
         for fields in batch:
             values = {
+                "erased_at": None,
                 **fields,
                 "account": account.pk,
                 "provider": account.kind,

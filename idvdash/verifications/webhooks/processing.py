@@ -23,6 +23,7 @@ from idvdash.providers.errors import ProviderError
 from idvdash.providers.models import ProviderAccount
 from idvdash.providers.registry import PROVIDERS, client_for
 from idvdash.providers.webhooks import Notice
+from idvdash.retention import tombstones
 
 from .. import normalise, sync
 from ..models import Verification, WebhookDrain, WebhookEvent
@@ -196,9 +197,12 @@ def _write(account: ProviderAccount, learned: Learned) -> None:
             ],
             ignore_conflicts=True,
         )
-        WebhookEvent.objects.filter(pk__in=[event.pk for event, _records in learned]).update(
+        done = [event.pk for event, _records in learned]
+        WebhookEvent.objects.filter(pk__in=done).update(
             state=WebhookEvent.State.PROCESSED, processed_at=now, next_attempt_at=None, error=""
         )
+        # Nothing an event kept about a forgotten person outlives its processing.
+        tombstones.after_processing(account_id=account.pk, event_ids=done, external_ids=list(ids))
 
 
 def _older(record: VerificationRecord, row: Mapping[str, Any]) -> bool:
