@@ -44,7 +44,7 @@ class SandboxPerson:
     @classmethod
     def of(cls, sandbox: SandboxServer, client_id: str) -> SandboxPerson:
         people = sandbox.dataset.people
-        person = people.get(people.from_uuid(client_id))
+        person = people.get(people.from_customer_ref(client_id))
         return cls(
             first_name=person.first_name,
             last_name=person.last_name,
