@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "idvdash.verifications",
     "idvdash.reviews",
     "idvdash.people",
+    "idvdash.figures",
 ]
 
 # The provider sandbox and the tooling (demo, benchmarks, load test) are installed for
