@@ -1,0 +1,343 @@
+"""What the Overview shows, read from the daily figures in a constant number of queries.
+
+Every figure here is a count of mirrored verifications and comes with the list URL that
+selects exactly those rows (`door`): the day is the provider's creation day (UTC), the
+same day the list's "Created at the provider" filter uses, so the count on a chart is
+the count of the list it opens. Records whose provider gave no creation time have no
+day: they are counted apart, never placed on a day idvdash would have to make up.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q, Sum
+from django.urls import reverse
+
+from idvdash.providers import vocabulary
+from idvdash.providers.models import ProviderAccount
+from idvdash.providers.outcomes import DECISIVE_OUTCOMES, Outcome
+from idvdash.providers.registry import ProviderKind
+
+from .models import UNKNOWN_DAY, DailyFigure, ReasonFigure
+
+PERIODS = (7, 30, 90)
+DEFAULT_PERIOD = 30
+TOP_REASONS = 12
+# Age of the provider's own backlog (records it still checks), by creation day:
+# (label, youngest age in days, oldest age in days or None for "and older").
+AGE_BUCKETS = (
+    ("today or yesterday", 0, 1),
+    ("2 to 7 days", 2, 7),
+    ("8 to 30 days", 8, 30),
+    ("31 to 90 days", 31, 90),
+    ("over 90 days", 91, None),
+)
+DECIDED = tuple(o.value for o in Outcome if o in DECISIVE_OUTCOMES)
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """The period (the last `days` UTC days up to `today`) and an optional provider or account."""
+
+    days: int
+    today: date
+    provider: str = ""
+    account: ProviderAccount | None = None
+
+    @property
+    def start(self) -> date:
+        return self.today - timedelta(days=self.days - 1)
+
+    def q(self) -> Q:
+        q = Q()
+        if self.provider:
+            q &= Q(provider=self.provider)
+        if self.account is not None:
+            q &= Q(account_id=self.account.pk)
+        return q
+
+    def door(self, **params: Any) -> str:
+        """The list URL of the rows a figure counts: these filters and the scope's."""
+        base: dict[str, Any] = {}
+        if self.provider:
+            base["provider"] = self.provider
+        if self.account is not None:
+            base["account"] = self.account.pk
+        query = {**base, **{k: v for k, v in params.items() if v not in (None, "", ())}}
+        for key, value in query.items():
+            if isinstance(value, date):
+                query[key] = value.isoformat()
+        return reverse("verifications:list") + "?" + urlencode(query, doseq=True)
+
+    def period_door(self, **params: Any) -> str:
+        return self.door(created_from=self.start, created_to=self.today, **params)
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """One number on a chart: what it counts, how many, and the list that shows them."""
+
+    label: str
+    value: int
+    href: str
+    title: str = ""
+    note: str = ""
+
+
+@dataclass(slots=True)
+class Series:
+    """One row of a small-multiples chart (a provider, an outcome) over the period's days."""
+
+    key: str
+    label: str
+    marks: list[Mark]
+    total: int
+    href: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    provider: str
+    label: str
+    approved: int
+    decided: int
+    approved_href: str
+    decided_href: str
+
+    @property
+    def percent(self) -> float | None:
+        return 100 * self.approved / self.decided if self.decided else None
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    provider: str
+    provider_label: str
+    code: str
+    meaning: str | None
+    records: int
+    href: str
+
+
+@dataclass(slots=True)
+class Overview:
+    scope: Scope
+    days: list[date]
+    per_provider: list[Series]
+    per_outcome: list[Series]
+    rates: list[Rate]
+    reasons: list[Reason]
+    unknown_day: list[Mark]
+    backlog: list[Mark]
+    total: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return not self.total and not any(m.value for m in self.unknown_day)
+
+
+def overview(scope: Scope) -> Overview:
+    """Read every chart's figures for `scope`: two queries."""
+    rows = _daily_rows(scope)
+    days = [scope.start + timedelta(days=i) for i in range(scope.days)]
+    in_period = [r for r in rows if scope.start <= r["day"] <= scope.today]
+    providers = _providers(scope, rows)
+    return Overview(
+        scope=scope,
+        days=days,
+        per_provider=_per_day(scope, days, in_period, "provider", providers),
+        per_outcome=_per_day(scope, days, in_period, "outcome", _outcomes(in_period)),
+        rates=_rates(scope, in_period, providers),
+        reasons=_reasons(scope),
+        unknown_day=_unknown_day(scope, rows, providers),
+        backlog=_backlog(scope, rows),
+        total=sum(r["n"] for r in in_period),
+    )
+
+
+def _daily_rows(scope: Scope) -> list[dict[str, Any]]:
+    """The period's figures, the records without a day, and the provider's backlog at any
+    age, summed over accounts (one query; a few hundred rows at most)."""
+    wanted = (
+        Q(day__gte=scope.start, day__lte=scope.today)
+        | Q(day=UNKNOWN_DAY)
+        | Q(outcome=Outcome.IN_REVIEW)
+    )
+    rows = (
+        DailyFigure.objects.filter(scope.q(), wanted)
+        .values("day", "provider", "outcome")
+        .annotate(n=Sum("records"))
+        .order_by()
+    )
+    return [r for r in rows if r["n"]]
+
+
+def _providers(scope: Scope, rows: Iterable[dict]) -> list[tuple[str, str]]:
+    if scope.provider:
+        return [(scope.provider, ProviderKind(scope.provider).label)]
+    present = {r["provider"] for r in rows}
+    return [(kind.value, kind.label) for kind in ProviderKind if kind.value in present]
+
+
+def _outcomes(rows: Iterable[dict]) -> list[tuple[str, str]]:
+    present = {r["outcome"] for r in rows}
+    return [(o.value, o.label) for o in Outcome if o.value in present]
+
+
+def _per_day(
+    scope: Scope, days: list[date], rows: list[dict], by: str, keys: list[tuple[str, str]]
+) -> list[Series]:
+    counts: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+    for row in rows:
+        counts[row[by]][row["day"]] += row["n"]
+    series = []
+    for key, label in keys:
+        marks = []
+        for day in days:
+            n = counts[key][day]
+            marks.append(
+                Mark(
+                    label=day.isoformat(),
+                    value=n,
+                    href=scope.door(**{by: key}, created_from=day, created_to=day),
+                    title=f"{label}, created {day:%a %d %b %Y} (UTC): {n:,}",
+                )
+            )
+        total = sum(m.value for m in marks)
+        series.append(Series(key, label, marks, total, scope.period_door(**{by: key})))
+    return series
+
+
+def _rates(scope: Scope, rows: list[dict], providers: list[tuple[str, str]]) -> list[Rate]:
+    approved: dict[str, int] = defaultdict(int)
+    decided: dict[str, int] = defaultdict(int)
+    for row in rows:
+        if row["outcome"] in DECIDED:
+            decided[row["provider"]] += row["n"]
+        if row["outcome"] == Outcome.APPROVED:
+            approved[row["provider"]] += row["n"]
+    return [
+        Rate(
+            provider=kind,
+            label=label,
+            approved=approved[kind],
+            decided=decided[kind],
+            approved_href=scope.period_door(provider=kind, outcome=Outcome.APPROVED.value),
+            decided_href=scope.period_door(provider=kind, outcome=list(DECIDED)),
+        )
+        for kind, label in providers
+    ]
+
+
+def _reasons(scope: Scope) -> list[Reason]:
+    rows = (
+        ReasonFigure.objects.filter(scope.q(), day__gte=scope.start, day__lte=scope.today)
+        .values("provider", "code")
+        .annotate(n=Sum("records"))
+        .filter(n__gt=0)
+        .order_by("-n", "provider", "code")[:TOP_REASONS]
+    )
+    return [
+        Reason(
+            provider=row["provider"],
+            provider_label=_label(row["provider"]),
+            code=row["code"],
+            meaning=vocabulary.explain(row["provider"], row["code"]),
+            records=row["n"],
+            href=scope.period_door(provider=row["provider"], reason=row["code"]),
+        )
+        for row in rows
+    ]
+
+
+def _unknown_day(scope: Scope, rows: list[dict], providers) -> list[Mark]:
+    counts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        if row["day"] == UNKNOWN_DAY:
+            counts[row["provider"]] += row["n"]
+    return [
+        Mark(
+            label=label,
+            value=counts[kind],
+            href=scope.door(provider=kind, created_known="no"),
+            title=f"{label}: {counts[kind]:,} records whose provider gave no creation time",
+        )
+        for kind, label in providers
+        if counts[kind]
+    ]
+
+
+def _backlog(scope: Scope, rows: list[dict]) -> list[Mark]:
+    """The records the providers are still checking (in review), by age of creation."""
+    ages: dict[int, int] = defaultdict(int)
+    unknown = 0
+    for row in rows:
+        if row["outcome"] != Outcome.IN_REVIEW:
+            continue
+        if row["day"] == UNKNOWN_DAY:
+            unknown += row["n"]
+        else:
+            ages[(scope.today - row["day"]).days] += row["n"]
+    marks = []
+    for label, youngest, oldest in AGE_BUCKETS:
+        # The youngest bucket has no upper date: a creation time "tomorrow" (a provider's
+        # clock ahead of ours) is still counted, and still in its list.
+        n = sum(
+            v
+            for age, v in ages.items()
+            if (not youngest or age >= youngest) and (oldest is None or age <= oldest)
+        )
+        created_from = scope.today - timedelta(days=oldest) if oldest is not None else None
+        created_to = scope.today - timedelta(days=youngest) if youngest else None
+        href = scope.door(
+            outcome=Outcome.IN_REVIEW.value, created_from=created_from, created_to=created_to
+        )
+        title = f"In review at the provider, created {label} ago (UTC days): {n:,}"
+        marks.append(Mark(label=label, value=n, href=href, title=title))
+    href = scope.door(outcome=Outcome.IN_REVIEW.value, created_known="no")
+    marks.append(
+        Mark(
+            label="creation time not given",
+            value=unknown,
+            href=href,
+            title=f"In review, provider gave no creation time: {unknown:,}",
+        )
+    )
+    return marks
+
+
+def _label(kind: str) -> str:
+    try:
+        return ProviderKind(kind).label
+    except ValueError:
+        return kind
+
+
+def case_counts(scope: Scope) -> list[Mark]:
+    """idvdash's own cases in progress, escalated and waiting for approval (one query on
+    the reviews, joined to the mirror only when a provider or account is chosen)."""
+    from idvdash.reviews.models import Review
+
+    states = (Review.State.IN_PROGRESS, Review.State.ESCALATED, Review.State.AWAITING_APPROVAL)
+    reviews = Review.objects.filter(state__in=states)
+    if scope.provider:
+        reviews = reviews.filter(verification__provider=scope.provider)
+    if scope.account is not None:
+        reviews = reviews.filter(verification__account_id=scope.account.pk)
+    counts = dict(reviews.values_list("state").annotate(n=Count("pk")).order_by())
+    return [
+        Mark(
+            label=state.label,
+            value=counts.get(state.value, 0),
+            href=scope.door(review_state=state.value),
+            title=f"Cases {state.label.lower()}: {counts.get(state.value, 0):,}",
+        )
+        for state in states
+    ]
