@@ -26,7 +26,7 @@ def overview(request: HtmxHttpRequest) -> TemplateResponse:
     can_review = request.user.has_perm(VIEW_VERIFICATIONS)
     context: dict = {"can_review": can_review}
     if can_review:
-        form = OverviewForm(request.GET)
+        form = OverviewForm(request.GET or None)  # unbound: the defaults show as chosen
         form.is_valid()
         scope = form.scope()
         data = read.overview(scope)

@@ -20,6 +20,7 @@ from django.db.models import Count, Q, Sum
 from django.urls import reverse
 
 from idvdash.providers import vocabulary
+from idvdash.providers.codes import CATEGORY_LABELS
 from idvdash.providers.models import ProviderAccount
 from idvdash.providers.outcomes import DECISIVE_OUTCOMES, Outcome
 from idvdash.providers.registry import ProviderKind
@@ -39,6 +40,10 @@ AGE_BUCKETS = (
     ("over 90 days", 91, None),
 )
 DECIDED = tuple(o.value for o in Outcome if o in DECISIVE_OUTCOMES)
+# Codes of these kinds restate an outcome ("approved", "DENIED"): not reasons to chart.
+NOT_REASONS = frozenset(
+    CATEGORY_LABELS[category] for category in ("status", "level_status", "result")
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,24 +242,31 @@ def _rates(scope: Scope, rows: list[dict], providers: list[tuple[str, str]]) -> 
 
 
 def _reasons(scope: Scope) -> list[Reason]:
+    """The codes most records of the period carry, leaving out codes that only restate an
+    outcome (a few more are read than shown, so those can be dropped)."""
     rows = (
         ReasonFigure.objects.filter(scope.q(), day__gte=scope.start, day__lte=scope.today)
         .values("provider", "code")
         .annotate(n=Sum("records"))
         .filter(n__gt=0)
-        .order_by("-n", "provider", "code")[:TOP_REASONS]
+        .order_by("-n", "provider", "code")[: TOP_REASONS * 3]
     )
-    return [
-        Reason(
-            provider=row["provider"],
-            provider_label=_label(row["provider"]),
-            code=row["code"],
-            meaning=vocabulary.explain(row["provider"], row["code"]),
-            records=row["n"],
-            href=scope.period_door(provider=row["provider"], reason=row["code"]),
+    reasons = []
+    for row in rows:
+        described = vocabulary.describe(row["provider"], row["code"])
+        if described.category in NOT_REASONS:  # describe() names the category by its label
+            continue
+        reasons.append(
+            Reason(
+                provider=row["provider"],
+                provider_label=_label(row["provider"]),
+                code=row["code"],
+                meaning=described.meaning,
+                records=row["n"],
+                href=scope.period_door(provider=row["provider"], reason=row["code"]),
+            )
         )
-        for row in rows
-    ]
+    return reasons[:TOP_REASONS]
 
 
 def _unknown_day(scope: Scope, rows: list[dict], providers) -> list[Mark]:

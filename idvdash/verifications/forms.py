@@ -59,8 +59,8 @@ NOT_A_CODE = "“%(value)s” is not a reason code."
 CODE_PATTERN = re.compile(r"^[\w.:/-]{1,100}$")
 MAX_REASONS = 20
 TOO_MANY_REASONS = f"Choose at most {MAX_REASONS} codes."
-# Vocabulary categories that are statuses, not reasons a record carries.
-NOT_REASONS = frozenset({"status", "level_status"})
+# Vocabulary categories that are statuses or results, not reasons a record carries.
+NOT_REASONS = frozenset({"status", "level_status", "result"})
 
 SUSPECTED_CHOICES = [("", "Any"), ("yes", "Suspected"), ("no", "Not suspected")]
 HAS_NOTES_CHOICES = [("", "Any"), ("yes", "With notes"), ("no", "Without notes")]

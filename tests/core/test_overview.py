@@ -132,3 +132,15 @@ def test_the_page_renders_charts_whose_marks_are_links(reviewer_client):
     assert 'data-chart="providers" data-value="1"' in html
     assert "style=" not in html.split("<main", 1)[1]  # the CSP allows no inline style
     assert "DOC_FAKE" in html
+
+
+def test_codes_that_restate_an_outcome_are_no_reasons(reviewer_client):
+    account = ProviderAccountFactory(kind="equals", name="equals-1")
+    VerificationFactory(account=account, provider_created_at=days_ago(1), reason_codes=["approved"])
+    VerificationFactory(provider_created_at=days_ago(1), reason_codes=["DOC_FAKE"])
+
+    reasons = reviewer_client.get(reverse("overview")).context["data"].reasons
+
+    assert [(r.code, r.meaning) for r in reasons] == [
+        ("DOC_FAKE", "The document appears to be forged.")
+    ]
