@@ -4,9 +4,8 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
 from idvdash.core.http import HtmxHttpRequest
-from idvdash.figures import charts, export, read
+from idvdash.figures import charts, export, health, read
 from idvdash.figures.forms import OverviewForm
-from idvdash.verifications.models import SyncRun, WebhookEvent
 from idvdash.verifications.views.access import reviewer_required
 
 VIEW_VERIFICATIONS = "verifications.view_verification"
@@ -77,20 +76,7 @@ def _drawn(data: read.Overview) -> dict:
     return drawn
 
 
-def _health(scope: read.Scope) -> list[dict]:
-    """Each account's last sync and its webhooks (the Sync page's two queries, and one
-    for the events still waiting)."""
-    rows = SyncRun.objects.overview()
-    if scope.provider:
-        rows = [r for r in rows if r["account"].kind == scope.provider]
-    if scope.account is not None:
-        rows = [r for r in rows if r["account"].pk == scope.account.pk]
-    pending = dict(
-        WebhookEvent.objects.filter(state=WebhookEvent.State.PENDING)
-        .values_list("account")
-        .annotate(n=read.Count("pk"))
-        .order_by()
-    )
-    for row in rows:
-        row["webhook_pending"] = pending.get(row["account"].pk, 0)
-    return rows
+def _health(scope: read.Scope) -> list:
+    """Each account's last sync and its webhooks (one query)."""
+    account_id = scope.account.pk if scope.account is not None else None
+    return health.accounts(provider=scope.provider, account_id=account_id)

@@ -41,6 +41,8 @@ class DailyFigure(models.Model):
                 fields=["day", "account", "outcome", "suspected"], name="dailyfigure_key"
             )
         ]
+        # The backlog reads one outcome at every age.
+        indexes = [models.Index(fields=["outcome", "day"], name="dailyfigure_outcome")]
 
     def __str__(self) -> str:
         return f"{self.day} {self.account_id} {self.outcome}: {self.records}"

@@ -103,9 +103,8 @@ def test_the_page_costs_the_same_queries_however_many_records(reviewer_client):
     many = overview_queries(reviewer_client)
     scoped = overview_queries(reviewer_client, {"provider": "stora", "period": 90})
 
-    # session, user, permissions, figures, reasons, cases, accounts and runs (the Sync
-    # page's two), webhooks waiting, the account choices
-    assert few == many == scoped == 10
+    # session, user, permissions, figures, reasons, cases, sync health, account choices
+    assert few == many == scoped == 8
 
 
 def test_csv_has_every_chart_with_its_list_links(reviewer_client):
@@ -129,7 +128,7 @@ def test_the_page_renders_charts_whose_marks_are_links(reviewer_client):
     html = reviewer_client.get(reverse("overview"), {"period": 7}).content.decode()
 
     assert html.count('<svg class="chart-strip"') == 2  # one provider, one outcome
-    assert 'data-chart="providers" data-value="1"' in html
+    assert 'data-chart="providers" data-series="idenfy" data-value="1"' in html
     assert "style=" not in html.split("<main", 1)[1]  # the CSP allows no inline style
     assert "DOC_FAKE" in html
 

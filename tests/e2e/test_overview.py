@@ -68,7 +68,7 @@ def test_clicking_a_bar_opens_that_days_list(live_server, reviewer, records, bro
     sign_in(page, live_server, reviewer, reverse("overview") + "?period=7")
 
     bar = page.locator(
-        'svg.chart-strip a[data-chart="providers"][aria-label^="Swan"][data-value="1"]'
+        'svg.chart-strip a[data-chart="providers"][data-series="swan"][data-value="1"]'
     )
     bar.click()
 
