@@ -30,6 +30,7 @@ def overview(request: HtmxHttpRequest) -> TemplateResponse:
         scope = form.scope()
         data = read.overview(scope)
         context |= {"form": form, "scope": scope, "data": data, "cases": read.case_counts(scope)}
+        context["selects"] = form.selects(scope)
         context |= _drawn(data)
         if request.user.has_perm(VIEW_SYNC):
             context["health"] = _health(scope)

@@ -30,7 +30,8 @@ class OverviewForm(forms.Form):
     )
     account = AccountChoiceField(
         required=False,
-        queryset=ProviderAccount.objects.order_by("name"),
+        # Names and kinds only: loading a whole account decrypts its credentials.
+        queryset=ProviderAccount.objects.only("pk", "name", "kind").order_by("name"),
         empty_label="All accounts",
     )
 
@@ -40,6 +41,23 @@ class OverviewForm(forms.Form):
         if account is not None and provider and account.kind != provider:
             self.add_error("account", forms.ValidationError(NOT_THIS_PROVIDER, code="mismatch"))
         return data
+
+    def selects(self, scope: Scope) -> list[dict[str, Any]]:
+        """The three selects as plain options, the scope's chosen: the page renders them
+        without Django's widget templates, which cost more than the charts."""
+        account = scope.account.pk if scope.account is not None else ""
+        chosen = {"period": str(scope.days), "provider": scope.provider, "account": str(account)}
+        selects = []
+        for name in ("period", "provider", "account"):
+            field = self[name]
+            options = [
+                (str(value), label, str(value) == chosen[name])
+                for value, label in field.field.choices
+            ]
+            selects.append(
+                {"field": field, "name": name, "options": options, "errors": field.errors}
+            )
+        return selects
 
     def scope(self) -> Scope:
         """The scope of the fields that validated; the defaults for the others."""

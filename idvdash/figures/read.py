@@ -100,8 +100,8 @@ class Scope:
         return self.door(created_from=self.start, created_to=self.today, **params)
 
 
-@dataclass(frozen=True, slots=True)
-class Mark:
+@dataclass(slots=True)  # not frozen: a 90-day page makes over a thousand, and frozen
+class Mark:  # dataclasses pay for every field they set
     """One number on a chart: what it counts, how many, and the list that shows them."""
 
     label: str

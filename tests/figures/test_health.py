@@ -35,7 +35,9 @@ def test_each_account_with_its_latest_run_and_webhooks():
 
     assert [r.name for r in rows] == ["a-swan", "b-stora"]
     never, failing = rows
-    assert never.state is None and never.data_age is None and never.webhook_age is None
+    assert never.state is None
+    assert never.data_age is None
+    assert never.webhook_age is None
     assert failing.state == "failed"
     assert failing.error == "Stora answered 503"
     assert timedelta(hours=3) <= failing.data_age < timedelta(hours=3, minutes=1)
