@@ -9,6 +9,7 @@ import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
 
 from idvdash.figures import triggers
 from idvdash.figures.models import DailyFigure, VerificationReason
@@ -114,3 +115,22 @@ def test_rebuild_counts_rows_the_triggers_never_saw():
     triggers.rebuild()
 
     assert_figures_equal_the_mirror()
+
+
+def test_the_triggers_are_on_the_mirrors_table():
+    """A later migration that rebuilds the table on SQLite drops its triggers; this says so."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal",
+                [triggers.TABLE],
+            )
+            expected = {"figures_ins", "figures_upd", "figures_del"}
+        else:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
+                [triggers.TABLE],
+            )
+            expected = set(triggers.NAMES)
+        names = {name for (name,) in cursor.fetchall()}
+    assert expected <= names
