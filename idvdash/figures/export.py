@@ -22,10 +22,14 @@ def rows(data: Overview, cases: list[Mark]) -> Iterator[tuple]:
         yield ("approval rate", rate.label, "approved", "", rate.approved, rate.approved_href)
         decided = "approved, declined or suspected"
         yield ("approval rate", rate.label, "decided", decided, rate.decided, rate.decided_href)
+        yield ("approval rate", rate.label, "decided, the period before", decided,
+               rate.decided_before, rate.decided_before_href)  # fmt: skip
     for reason in data.reasons:
         meaning = reason.meaning or "no meaning documented"
         yield ("top reasons", reason.provider_label, reason.code, meaning, reason.records,
                reason.href)  # fmt: skip
+        yield ("top reasons, the period before", reason.provider_label, reason.code, meaning,
+               reason.records_before, reason.before_href)  # fmt: skip
     for mark in data.unknown_day:
         no_time = "records whose provider gave no creation time"
         yield ("creation time not given", mark.label, "not given", no_time, mark.value, mark.href)

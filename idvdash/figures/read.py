@@ -99,6 +99,15 @@ class Scope:
     def period_door(self, **params: Any) -> str:
         return self.door(created_from=self.start, created_to=self.today, **params)
 
+    @property
+    def before_start(self) -> date:
+        """The first day of the period before this one, as long as this one."""
+        return self.start - timedelta(days=self.days)
+
+    def before_door(self, **params: Any) -> str:
+        end = self.start - timedelta(days=1)
+        return self.door(created_from=self.before_start, created_to=end, **params)
+
 
 @dataclass(slots=True)  # not frozen: a 90-day page makes over a thousand, and frozen
 class Mark:  # dataclasses pay for every field they set
@@ -124,16 +133,32 @@ class Series:
 
 @dataclass(frozen=True, slots=True)
 class Rate:
+    """Approved ÷ decided for one provider in the period, and in the period before."""
+
     provider: str
     label: str
     approved: int
     decided: int
     approved_href: str
     decided_href: str
+    approved_before: int = 0
+    decided_before: int = 0
+    decided_before_href: str = ""
 
     @property
     def percent(self) -> float | None:
         return 100 * self.approved / self.decided if self.decided else None
+
+    @property
+    def percent_before(self) -> float | None:
+        return 100 * self.approved_before / self.decided_before if self.decided_before else None
+
+    @property
+    def change(self) -> float | None:
+        """Percentage points since the period before (None when either has no decision)."""
+        if self.percent is None or self.percent_before is None:
+            return None
+        return self.percent - self.percent_before
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +169,12 @@ class Reason:
     meaning: str | None
     records: int
     href: str
+    records_before: int = 0
+    before_href: str = ""
+
+    @property
+    def change(self) -> int:
+        return self.records - self.records_before
 
 
 @dataclass(slots=True)
@@ -169,13 +200,14 @@ def overview(scope: Scope) -> Overview:
     rows = _daily_rows(scope)
     days = [scope.start + timedelta(days=i) for i in range(scope.days)]
     in_period = [r for r in rows if scope.start <= r["day"] <= scope.today]
+    before = [r for r in rows if scope.before_start <= r["day"] < scope.start]
     providers = _providers(scope, rows)
     return Overview(
         scope=scope,
         days=days,
         per_provider=_per_day(scope, days, in_period, "provider", providers),
         per_outcome=_per_day(scope, days, in_period, "outcome", _outcomes(in_period)),
-        rates=_rates(scope, in_period, providers),
+        rates=_rates(scope, in_period, before, providers),
         reasons=_reasons(scope),
         unknown_day=_unknown_day(scope, rows, providers),
         backlog=_backlog(scope, rows),
@@ -184,10 +216,11 @@ def overview(scope: Scope) -> Overview:
 
 
 def _daily_rows(scope: Scope) -> list[dict[str, Any]]:
-    """The period's figures, the records without a day, and the provider's backlog at any
-    age, summed over accounts (one query; a few hundred rows at most)."""
+    """The period's figures and the period's before it, the records without a day, and
+    the provider's backlog at any age, summed over accounts (one query; a few hundred
+    rows at most)."""
     wanted = (
-        Q(day__gte=scope.start, day__lte=scope.today)
+        Q(day__gte=scope.before_start, day__lte=scope.today)
         | Q(day=UNKNOWN_DAY)
         | Q(outcome=Outcome.IN_REVIEW)
     )
@@ -239,14 +272,11 @@ def _per_day(
     return series
 
 
-def _rates(scope: Scope, rows: list[dict], providers: list[tuple[str, str]]) -> list[Rate]:
-    approved: dict[str, int] = defaultdict(int)
-    decided: dict[str, int] = defaultdict(int)
-    for row in rows:
-        if row["outcome"] in DECIDED:
-            decided[row["provider"]] += row["n"]
-        if row["outcome"] == Outcome.APPROVED:
-            approved[row["provider"]] += row["n"]
+def _rates(
+    scope: Scope, rows: list[dict], before: list[dict], providers: list[tuple[str, str]]
+) -> list[Rate]:
+    approved, decided = _approved_and_decided(rows)
+    approved_before, decided_before = _approved_and_decided(before)
     return [
         Rate(
             provider=kind,
@@ -255,18 +285,37 @@ def _rates(scope: Scope, rows: list[dict], providers: list[tuple[str, str]]) -> 
             decided=decided[kind],
             approved_href=scope.period_door(provider=kind, outcome=Outcome.APPROVED.value),
             decided_href=scope.period_door(provider=kind, outcome=list(DECIDED)),
+            approved_before=approved_before[kind],
+            decided_before=decided_before[kind],
+            decided_before_href=scope.before_door(provider=kind, outcome=list(DECIDED)),
         )
         for kind, label in providers
     ]
 
 
+def _approved_and_decided(rows: list[dict]) -> tuple[dict[str, int], dict[str, int]]:
+    approved: dict[str, int] = defaultdict(int)
+    decided: dict[str, int] = defaultdict(int)
+    for row in rows:
+        if row["outcome"] in DECIDED:
+            decided[row["provider"]] += row["n"]
+        if row["outcome"] == Outcome.APPROVED:
+            approved[row["provider"]] += row["n"]
+    return approved, decided
+
+
 def _reasons(scope: Scope) -> list[Reason]:
-    """The codes most records of the period carry, leaving out codes that only restate an
-    outcome (a few more are read than shown, so those can be dropped)."""
+    """The codes most records of the period carry, with their count in the period before
+    (rising or falling), leaving out codes that only restate an outcome (a few more are
+    read than shown, so those can be dropped)."""
+    in_period = Q(day__gte=scope.start)
     rows = (
-        ReasonFigure.objects.filter(scope.q(), day__gte=scope.start, day__lte=scope.today)
+        ReasonFigure.objects.filter(scope.q(), day__gte=scope.before_start, day__lte=scope.today)
         .values("provider", "code")
-        .annotate(n=Sum("records"))
+        .annotate(
+            n=Sum("records", filter=in_period, default=0),
+            before=Sum("records", filter=~in_period, default=0),
+        )
         .filter(n__gt=0)
         .order_by("-n", "provider", "code")[: TOP_REASONS * 3]
     )
@@ -283,6 +332,8 @@ def _reasons(scope: Scope) -> list[Reason]:
                 meaning=described.meaning,
                 records=row["n"],
                 href=scope.period_door(provider=row["provider"], reason=row["code"]),
+                records_before=row["before"],
+                before_href=scope.before_door(provider=row["provider"], reason=row["code"]),
             )
         )
     return reasons[:TOP_REASONS]

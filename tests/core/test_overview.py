@@ -143,3 +143,19 @@ def test_codes_that_restate_an_outcome_are_no_reasons(reviewer_client):
     assert [(r.code, r.meaning) for r in reasons] == [
         ("DOC_FAKE", "The document appears to be forged.")
     ]
+
+
+def test_rates_and_reasons_are_set_beside_the_period_before(reviewer_client):
+    for days, outcome in ((1, "approved"), (2, "declined"), (9, "approved"), (10, "approved")):
+        VerificationFactory(
+            provider_created_at=days_ago(days), outcome=outcome, reason_codes=["DOC_FAKE"]
+        )
+
+    data = reviewer_client.get(reverse("overview"), {"period": 7}).context["data"]
+
+    (rate,) = data.rates
+    assert (rate.approved, rate.decided) == (1, 2)
+    assert (rate.approved_before, rate.decided_before) == (2, 2)
+    assert rate.change == pytest.approx(-50.0)
+    (reason,) = data.reasons
+    assert (reason.records, reason.records_before, reason.change) == (2, 2, 0)

@@ -33,7 +33,7 @@ def make_records(seed: int) -> None:
         for n in (1, 2)
     ]
     for _ in range(120):
-        age = rnd.choice([0, 1, 2, 6, 7, 8, 29, 30, 31, 89, 90, 91, 200, -1])
+        age = rnd.choice([0, 1, 2, 6, 7, 8, 13, 14, 29, 30, 31, 59, 60, 89, 90, 91, 179, 200, -1])
         edge = rnd.choice([time.min, time(23, 59, 59, 999_999), time(12)])
         created = datetime.combine(today - timedelta(days=age), edge, tzinfo=UTC)
         VerificationFactory(
@@ -64,7 +64,9 @@ def marks_of(context) -> list[tuple[str, int]]:
     marks += [(s.href, s.total) for s in data.per_provider + data.per_outcome]
     marks += [(r.approved_href, r.approved) for r in data.rates]
     marks += [(r.decided_href, r.decided) for r in data.rates]
+    marks += [(r.decided_before_href, r.decided_before) for r in data.rates]
     marks += [(r.href, r.records) for r in data.reasons]
+    marks += [(r.before_href, r.records_before) for r in data.reasons]
     marks += [(m.href, m.value) for m in data.unknown_day + data.backlog + context["cases"]]
     return marks
 
