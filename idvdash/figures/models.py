@@ -41,8 +41,12 @@ class DailyFigure(models.Model):
                 fields=["day", "account", "outcome", "suspected"], name="dailyfigure_key"
             )
         ]
-        # The backlog reads one outcome at every age.
-        indexes = [models.Index(fields=["outcome", "day"], name="dailyfigure_outcome")]
+        indexes = [
+            # The charts read a range of days, summed by provider and outcome: covered.
+            models.Index(fields=["day", "provider", "outcome", "records"], name="dailyfigure_read"),
+            # The backlog reads one outcome at every age.
+            models.Index(fields=["outcome", "day", "records"], name="dailyfigure_outcome"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.account_id} {self.outcome}: {self.records}"
@@ -61,6 +65,10 @@ class ReasonFigure(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["day", "account", "code"], name="reasonfigure_key")
+        ]
+        # The top reasons read a range of days, summed by provider and code: covered.
+        indexes = [
+            models.Index(fields=["day", "provider", "code", "records"], name="reasonfigure_read")
         ]
 
     def __str__(self) -> str:

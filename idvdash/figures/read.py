@@ -17,7 +17,7 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import quote_plus
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, IntegerField, Q, Sum, Value, When
 from django.urls import reverse
 
 from idvdash.providers import vocabulary
@@ -196,12 +196,13 @@ class Overview:
 
 
 def overview(scope: Scope) -> Overview:
-    """Read every chart's figures for `scope`: two queries."""
-    rows = _daily_rows(scope)
+    """Read every chart's figures for `scope`: four queries, each on an index, each
+    returning at most a row per day, provider and outcome of the period (summed in
+    the database: a 90-day page reads a few thousand figures, never the mirror)."""
+    in_period = _period_rows(scope)
+    before, unknown = _before_and_unknown(scope)
     days = [scope.start + timedelta(days=i) for i in range(scope.days)]
-    in_period = [r for r in rows if scope.start <= r["day"] <= scope.today]
-    before = [r for r in rows if scope.before_start <= r["day"] < scope.start]
-    providers = _providers(scope, rows)
+    providers = _providers(scope, [*in_period, *before, *unknown])
     return Overview(
         scope=scope,
         days=days,
@@ -209,28 +210,36 @@ def overview(scope: Scope) -> Overview:
         per_outcome=_per_day(scope, days, in_period, "outcome", _outcomes(in_period)),
         rates=_rates(scope, in_period, before, providers),
         reasons=_reasons(scope),
-        unknown_day=_unknown_day(scope, rows, providers),
-        backlog=_backlog(scope, rows),
+        unknown_day=_unknown_day(scope, unknown, providers),
+        backlog=_backlog(scope),
         total=sum(r["n"] for r in in_period),
     )
 
 
-def _daily_rows(scope: Scope) -> list[dict[str, Any]]:
-    """The period's figures and the period's before it, the records without a day, and
-    the provider's backlog at any age, summed over accounts (one query; a few hundred
-    rows at most)."""
-    wanted = (
-        Q(day__gte=scope.before_start, day__lte=scope.today)
-        | Q(day=UNKNOWN_DAY)
-        | Q(outcome=Outcome.IN_REVIEW)
-    )
+def _period_rows(scope: Scope) -> list[dict[str, Any]]:
+    """The period's figures by day, provider and outcome, summed over accounts."""
     rows = (
-        DailyFigure.objects.filter(scope.q(), wanted)
+        DailyFigure.objects.filter(scope.q(), day__gte=scope.start, day__lte=scope.today)
         .values("day", "provider", "outcome")
         .annotate(n=Sum("records"))
         .order_by()
     )
     return [r for r in rows if r["n"]]
+
+
+def _before_and_unknown(scope: Scope) -> tuple[list[dict], list[dict]]:
+    """The period before this one, and the records without a creation day, by provider
+    and outcome (one query)."""
+    before = Q(day__gte=scope.before_start, day__lt=scope.start)
+    rows = (
+        DailyFigure.objects.filter(scope.q(), before | Q(day=UNKNOWN_DAY))
+        .annotate(unknown=Case(When(day=UNKNOWN_DAY, then=Value(True)), default=Value(False)))
+        .values("unknown", "provider", "outcome")
+        .annotate(n=Sum("records"))
+        .order_by()
+    )
+    rows = [r for r in rows if r["n"]]
+    return [r for r in rows if not r["unknown"]], [r for r in rows if r["unknown"]]
 
 
 def _providers(scope: Scope, rows: Iterable[dict]) -> list[tuple[str, str]]:
@@ -342,8 +351,7 @@ def _reasons(scope: Scope) -> list[Reason]:
 def _unknown_day(scope: Scope, rows: list[dict], providers) -> list[Mark]:
     counts: dict[str, int] = defaultdict(int)
     for row in rows:
-        if row["day"] == UNKNOWN_DAY:
-            counts[row["provider"]] += row["n"]
+        counts[row["provider"]] += row["n"]
     return [
         Mark(
             label=label,
@@ -356,39 +364,45 @@ def _unknown_day(scope: Scope, rows: list[dict], providers) -> list[Mark]:
     ]
 
 
-def _backlog(scope: Scope, rows: list[dict]) -> list[Mark]:
-    """The records the providers are still checking (in review), by age of creation."""
-    ages: dict[int, int] = defaultdict(int)
-    unknown = 0
-    for row in rows:
-        if row["outcome"] != Outcome.IN_REVIEW:
-            continue
-        if row["day"] == UNKNOWN_DAY:
-            unknown += row["n"]
-        else:
-            ages[(scope.today - row["day"]).days] += row["n"]
-    marks = []
-    for label, youngest, oldest in AGE_BUCKETS:
+def _backlog(scope: Scope) -> list[Mark]:
+    """The records the providers are still checking (in review), by age of creation,
+    summed per age bucket in the database (one query on the outcome's index)."""
+    buckets = [When(day=UNKNOWN_DAY, then=Value(-1))]  # first: the oldest date of all
+    doors = []
+    for i, (_text, youngest, oldest) in enumerate(AGE_BUCKETS):
         # The youngest bucket has no upper date: a creation time "tomorrow" (a provider's
         # clock ahead of ours) is still counted, and still in its list.
-        n = sum(
-            v
-            for age, v in ages.items()
-            if (not youngest or age >= youngest) and (oldest is None or age <= oldest)
-        )
         created_from = scope.today - timedelta(days=oldest) if oldest is not None else None
         created_to = scope.today - timedelta(days=youngest) if youngest else None
+        condition = Q()
+        if created_from is not None:
+            condition &= Q(day__gte=created_from)
+        if created_to is not None:
+            condition &= Q(day__lte=created_to)
+        buckets.append(When(condition, then=Value(i)))
+        doors.append((created_from, created_to))
+    counts = dict(
+        DailyFigure.objects.filter(scope.q(), outcome=Outcome.IN_REVIEW)
+        .annotate(bucket=Case(*buckets, output_field=IntegerField()))
+        .values_list("bucket")
+        .annotate(n=Sum("records"))
+        .order_by()
+    )
+    marks = []
+    for i, (label, _youngest, _oldest) in enumerate(AGE_BUCKETS):
+        n = counts.get(i) or 0
+        created_from, created_to = doors[i]
         href = scope.door(
             outcome=Outcome.IN_REVIEW.value, created_from=created_from, created_to=created_to
         )
         title = f"In review at the provider, created {label} ago (UTC days): {n:,}"
         marks.append(Mark(label=label, value=n, href=href, title=title))
-    href = scope.door(outcome=Outcome.IN_REVIEW.value, created_known="no")
+    unknown = counts.get(-1) or 0
     marks.append(
         Mark(
             label="creation time not given",
             value=unknown,
-            href=href,
+            href=scope.door(outcome=Outcome.IN_REVIEW.value, created_known="no"),
             title=f"In review, provider gave no creation time: {unknown:,}",
         )
     )
@@ -402,24 +416,33 @@ def _label(kind: str) -> str:
         return kind
 
 
-def case_counts(scope: Scope) -> list[Mark]:
-    """idvdash's own cases in progress, escalated and waiting for approval (one query on
-    the reviews, joined to the mirror only when a provider or account is chosen)."""
+CASE_CAP = 10_000
+
+
+def case_counts(scope: Scope, *, cap: int = CASE_CAP) -> list[Mark]:
+    """idvdash's own cases in progress, escalated and waiting for approval, each counted
+    up to `cap` on the reviews' state index (a LIMITed count per state, as the list
+    counts: "10,000+" past it), joined to the mirror only when a provider or account is
+    chosen."""
     from idvdash.reviews.models import Review
 
     states = (Review.State.IN_PROGRESS, Review.State.ESCALATED, Review.State.AWAITING_APPROVAL)
-    reviews = Review.objects.filter(state__in=states)
-    if scope.provider:
-        reviews = reviews.filter(verification__provider=scope.provider)
-    if scope.account is not None:
-        reviews = reviews.filter(verification__account_id=scope.account.pk)
-    counts = dict(reviews.values_list("state").annotate(n=Count("pk")).order_by())
-    return [
-        Mark(
-            label=state.label,
-            value=counts.get(state.value, 0),
-            href=scope.door(review_state=state.value),
-            title=f"Cases {state.label.lower()}: {counts.get(state.value, 0):,}",
+    marks = []
+    for state in states:
+        reviews = Review.objects.filter(state=state)
+        if scope.provider:
+            reviews = reviews.filter(verification__provider=scope.provider)
+        if scope.account is not None:
+            reviews = reviews.filter(verification__account_id=scope.account.pk)
+        counted = reviews.order_by().values("state")[: cap + 1].count()
+        shown = f"{cap:,}+" if counted > cap else f"{counted:,}"
+        marks.append(
+            Mark(
+                label=state.label,
+                value=min(counted, cap),
+                href=scope.door(review_state=state.value),
+                title=f"Cases {state.label.lower()}: {shown}",
+                note=shown,
+            )
         )
-        for state in states
-    ]
+    return marks

@@ -103,8 +103,9 @@ def test_the_page_costs_the_same_queries_however_many_records(reviewer_client):
     many = overview_queries(reviewer_client)
     scoped = overview_queries(reviewer_client, {"provider": "stora", "period": 90})
 
-    # session, user, permissions, figures, reasons, cases, sync health, account choices
-    assert few == many == scoped == 8
+    # session, user, permissions, the period, the period before and no day, reasons,
+    # backlog, three case counts, sync health, account choices
+    assert few == many == scoped == 12
 
 
 def test_csv_has_every_chart_with_its_list_links(reviewer_client):
