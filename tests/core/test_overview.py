@@ -160,3 +160,22 @@ def test_rates_and_reasons_are_set_beside_the_period_before(reviewer_client):
     assert rate.change == pytest.approx(-50.0)
     (reason,) = data.reasons
     assert (reason.records, reason.records_before, reason.change) == (2, 2, 0)
+
+
+def test_case_counts_are_doors_and_capped(reviewer_client, reviewer):
+    from idvdash.figures import read
+    from idvdash.reviews.models import Review
+
+    for _ in range(3):
+        Review.objects.create(
+            verification=VerificationFactory(), state=Review.State.IN_PROGRESS, assignee=reviewer
+        )
+    Review.objects.create(verification=VerificationFactory(), state=Review.State.ESCALATED)
+    scope = reviewer_client.get(reverse("overview")).context["scope"]
+
+    marks = {m.label: m for m in read.case_counts(scope, cap=2)}
+
+    assert (marks["In progress"].value, marks["In progress"].note) == (2, "2+")
+    assert (marks["Escalated"].value, marks["Escalated"].note) == (1, "1")
+    response = reviewer_client.get(marks["Escalated"].href)
+    assert response.context["total"] == 1
