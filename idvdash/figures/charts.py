@@ -42,10 +42,12 @@ def strip(series: Series, *, peak: int, chart_id: str) -> SafeString:
     width, hit = f"{max(slot - gap, 0.5):.1f}", f"{slot:.1f}"
     key = escape(series.key)
     for i, mark in enumerate(series.marks):
+        if not mark.value:
+            continue  # an empty day draws nothing; its 0 (and its door) is in the table
         x = i * slot
-        height = 0 if not peak else (STRIP_HEIGHT - 2) * mark.value / peak
-        if mark.value and height < 1.5:
-            height = 1.5  # a non-zero day is never invisible
+        height = (STRIP_HEIGHT - 2) * mark.value / peak
+        if height < 1.5:
+            height = 1.5  # a day with records is never invisible
         parts.append(
             f'<a href="{_href(mark.href)}" data-chart="{chart_id}" data-series="{key}" '
             f'data-value="{mark.value}">'
