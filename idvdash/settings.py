@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "idvdash.reviews",
     "idvdash.people",
     "idvdash.retention",
+    "idvdash.figures",
 ]
 
 # The provider sandbox and the tooling (demo, benchmarks, load test) are installed for

@@ -8,6 +8,7 @@ from idvdash.verifications.views.webhooks import webhook_receive
 
 urlpatterns = [
     path("", core_views.overview, name="overview"),
+    path("overview.csv", core_views.overview_csv, name="overview_csv"),
     path("healthz", core_views.healthz, name="healthz"),
     # Sign-in (allauth): password with a second factor, or single sign-on.
     path("accounts/login/", account_views.login, name="login"),

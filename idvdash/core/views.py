@@ -4,9 +4,12 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
 from idvdash.core.http import HtmxHttpRequest
-from idvdash.verifications.models import Verification
+from idvdash.figures import charts, export, health, read
+from idvdash.figures.forms import OverviewForm
+from idvdash.verifications.views.access import reviewer_required
 
 VIEW_VERIFICATIONS = "verifications.view_verification"
+VIEW_SYNC = "verifications.view_syncrun"
 
 
 @login_not_required
@@ -18,8 +21,63 @@ def healthz(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_GET
 def overview(request: HtmxHttpRequest) -> TemplateResponse:
+    """The Overview: the period's charts, each mark a link to the list of its records."""
     can_review = request.user.has_perm(VIEW_VERIFICATIONS)
-    totals = Verification.objects.outcome_totals() if can_review else []
-    return TemplateResponse(
-        request, "core/overview.html", {"can_review": can_review, "totals": totals}
+    context: dict = {"can_review": can_review}
+    if can_review:
+        form = OverviewForm(request.GET or None)  # unbound: the defaults show as chosen
+        form.is_valid()
+        scope = form.scope()
+        data = read.overview(scope)
+        context |= {"form": form, "scope": scope, "data": data, "cases": read.case_counts(scope)}
+        context["selects"] = form.selects(scope)
+        context |= _drawn(data)
+        if request.user.has_perm(VIEW_SYNC):
+            context["health"] = _health(scope)
+    return TemplateResponse(request, "core/overview.html", context)
+
+
+@require_GET
+@reviewer_required
+def overview_csv(request: HtmxHttpRequest) -> HttpResponse:
+    """Every chart's numbers for the same period and scope, one row per mark."""
+    form = OverviewForm(request.GET)
+    if not form.is_valid():
+        fields = ", ".join(sorted(form.errors))
+        return HttpResponse(f"Not valid: {fields}.", status=400, content_type="text/plain")
+    scope = form.scope()
+    text = export.csv_text(read.overview(scope), read.case_counts(scope))
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    name = f"idvdash-overview-{scope.today.isoformat()}-{scope.days}d.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _drawn(data: read.Overview) -> dict:
+    """The small-multiples charts as SVG, each on the scale of its own chart."""
+    drawn = {}
+    for name, series in (("providers", data.per_provider), ("outcomes", data.per_outcome)):
+        peak = max((m.value for s in series for m in s.marks), default=0)
+        drawn[f"{name}_svg"] = [(s, charts.strip(s, peak=peak, chart_id=name)) for s in series]
+        drawn[f"{name}_peak"] = peak
+    drawn["providers_table"] = charts.day_table(
+        data.per_provider, data.days, caption="Verifications per day and provider"
     )
+    drawn["outcomes_table"] = charts.day_table(
+        data.per_outcome, data.days, caption="Verifications per day and outcome"
+    )
+    peak = max((r.decided for r in data.rates), default=0)
+    drawn["rates"] = [
+        (r, charts.bar(r.approved, peak=r.decided or 1, kind="approved")) for r in data.rates
+    ]
+    peak = max((r.records for r in data.reasons), default=0)
+    drawn["reasons"] = [(r, charts.bar(r.records, peak=peak)) for r in data.reasons]
+    peak = max((m.value for m in data.backlog), default=0)
+    drawn["backlog"] = [(m, charts.bar(m.value, peak=peak)) for m in data.backlog]
+    return drawn
+
+
+def _health(scope: read.Scope) -> list:
+    """Each account's last sync and its webhooks (one query)."""
+    account_id = scope.account.pk if scope.account is not None else None
+    return health.accounts(provider=scope.provider, account_id=account_id)

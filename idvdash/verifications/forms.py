@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from functools import cache
 from typing import Any
 
 from django import forms
 
+from idvdash.providers import vocabulary
 from idvdash.providers.models import ProviderAccount
 from idvdash.providers.registry import ProviderKind
 from idvdash.reviews import queues
@@ -37,6 +40,28 @@ STALE_HELP = (
     "update times are not given by every list)."
 )
 
+CREATED_HELP = (
+    "The day the provider says it created the verification (UTC). Records whose provider "
+    "gave no creation time (iDenfy's list gives none until a webhook, a live read or the "
+    "backfill does) have no such day: choose “Not given” to see them."
+)
+CREATED_KNOWN_CHOICES = [("", "Any"), ("yes", "Given"), ("no", "Not given by the provider")]
+UNKNOWN_HAS_NO_DAY = (
+    "Records whose provider gave no creation time have no creation day; clear the dates "
+    "or this choice."
+)
+REASON_HELP = (
+    "Records carrying any of the chosen reason, tag or error codes (not all of them). "
+    "Each code is listed with its meaning, by provider."
+)
+NOT_A_CODE = "“%(value)s” is not a reason code."
+# Codes as providers write them: letters, digits and a few separators, never free text.
+CODE_PATTERN = re.compile(r"^[\w.:/-]{1,100}$")
+MAX_REASONS = 20
+TOO_MANY_REASONS = f"Choose at most {MAX_REASONS} codes."
+# Vocabulary categories that are statuses or results, not reasons a record carries.
+NOT_REASONS = frozenset({"status", "level_status", "result"})
+
 SUSPECTED_CHOICES = [("", "Any"), ("yes", "Suspected"), ("no", "Not suspected")]
 HAS_NOTES_CHOICES = [("", "Any"), ("yes", "With notes"), ("no", "Without notes")]
 QUEUE_CHOICES = [("", "Every record"), *((queue.value, queue.label) for queue in Queue)]
@@ -60,6 +85,34 @@ QUEUE_HELP = (
 class AccountChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: ProviderAccount) -> str:
         return f"{obj.name} ({obj.get_kind_display()})"
+
+
+@cache
+def reason_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every reason, tag and error code of every provider, with its meaning, grouped by
+    provider and kind of code (the choices of the list's reason filter)."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    seen: set[tuple[str, str]] = set()
+    for term in vocabulary.terms():
+        if term.category in NOT_REASONS or (term.kind, term.code) in seen:
+            continue
+        seen.add((term.kind, term.code))
+        group = f"{ProviderKind(term.kind).label} — {term.category_label}"
+        groups.setdefault(group, []).append((term.code, f"{term.code} — {term.meaning}"))
+    return list(groups.items())
+
+
+class ReasonField(forms.MultipleChoiceField):
+    """Codes from the vocabularies, or any other code-shaped value: records carry codes
+    no document lists, and the Overview links to them too."""
+
+    def valid_value(self, value: str) -> bool:
+        return bool(CODE_PATTERN.match(value))
+
+    def validate(self, value: list[str]) -> None:
+        super().validate(value)
+        if len(value) > MAX_REASONS:
+            raise forms.ValidationError(TOO_MANY_REASONS, code="too_many")
 
 
 class VerificationFilterForm(forms.Form):
@@ -115,6 +168,31 @@ class VerificationFilterForm(forms.Form):
         help_text=STALE_HELP,
         widget=forms.NumberInput(attrs={"placeholder": "days", "inputmode": "numeric"}),
     )
+    created_from = forms.DateField(
+        label="Created at the provider from",
+        required=False,
+        help_text=CREATED_HELP,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    created_to = forms.DateField(
+        label="Created at the provider to",
+        required=False,
+        help_text=CREATED_HELP,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    created_known = forms.ChoiceField(
+        label="Provider's creation time",
+        required=False,
+        choices=CREATED_KNOWN_CHOICES,
+        help_text=CREATED_HELP,
+    )
+    reason = ReasonField(
+        label="Reason codes (any of)",
+        required=False,
+        help_text=REASON_HELP,
+        error_messages={"invalid_choice": NOT_A_CODE},
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
     queue = forms.ChoiceField(required=False, choices=QUEUE_CHOICES, help_text=QUEUE_HELP)
     sla = forms.ChoiceField(label="SLA", required=False, choices=SLA_CHOICES, help_text=SLA_HELP)
     review_state = forms.ChoiceField(
@@ -137,12 +215,28 @@ class VerificationFilterForm(forms.Form):
         self.senior = bool(user is not None and user.has_perm("reviews.approve_review"))
         self.tags = queues.tags()
         self.fields["tag"].choices = [("", "Any tag"), *((t.pk, t.name) for t in self.tags)]
+        self.fields["reason"].choices = self._reason_choices()
         if self.senior:
             self.reviewers = list(queues.reviewers())
             people = [(str(person.pk), person.get_username()) for person in self.reviewers]
             self.fields["assignee"].choices += people
         else:
             self.reviewers = [user] if user is not None else []
+
+    def _reason_choices(self) -> list:
+        """The vocabularies' codes, and any other code asked for (so it shows as chosen)."""
+        choices = reason_choices()
+        known = {code for _, group in choices for code, _ in group}
+        asked = self.data.getlist("reason") if hasattr(self.data, "getlist") else []
+        other = [
+            (code, f"{code} — no meaning documented")
+            for code in dict.fromkeys(asked)
+            if code not in known and CODE_PATTERN.match(code)
+        ]
+        return [*choices, ("Other codes", other)] if other else choices
+
+    def clean_reason(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self.cleaned_data.get("reason") or ()))
 
     def clean_queue(self) -> str:
         queue = self.cleaned_data.get("queue") or ""
@@ -181,6 +275,12 @@ class VerificationFilterForm(forms.Form):
         start, end = data.get("updated_from"), data.get("updated_to")
         if start and end and end < start:
             self.add_error("updated_to", forms.ValidationError(BAD_DATE_RANGE, code="range"))
+        start, end = data.get("created_from"), data.get("created_to")
+        if start and end and end < start:
+            self.add_error("created_to", forms.ValidationError(BAD_DATE_RANGE, code="range"))
+        if data.get("created_known") == "no" and (start or end):
+            error = forms.ValidationError(UNKNOWN_HAS_NO_DAY, code="no_day")
+            self.add_error("created_known", error)
         cursor = data.get("cursor")
         if cursor is not None and cursor.sort != self.sort_value():
             self.add_error("cursor", forms.ValidationError(BAD_CURSOR, code="bad_cursor"))
@@ -208,6 +308,10 @@ class VerificationFilterForm(forms.Form):
             updated_from=data.get("updated_from"),
             updated_to=data.get("updated_to"),
             stale_days=data.get("stale"),
+            created_from=data.get("created_from"),
+            created_to=data.get("created_to"),
+            created_known={"yes": True, "no": False}.get(data.get("created_known") or ""),
+            reasons=tuple(data.get("reason") or ()),
             sort=self.sort_value(),
             viewer_id=self.user.pk if self.user is not None else None,
             queue=data.get("queue") or "",

@@ -54,6 +54,12 @@ class Filters:
     updated_from: date | None = None
     updated_to: date | None = None
     stale_days: int | None = None
+    # The provider's creation time (the Overview's day): a UTC day range, or whether the
+    # provider gave one at all; and reason / tag codes, any of them.
+    created_from: date | None = None
+    created_to: date | None = None
+    created_known: bool | None = None
+    reasons: tuple[str, ...] = ()
     sort: Sort = Sort.UPDATED_DESC
     # Case work (idvdash.reviews.queues): whose "mine" and "me" these are, and the rest.
     viewer_id: int | None = None
@@ -78,6 +84,10 @@ class Filters:
                 self.updated_from,
                 self.updated_to,
                 self.stale_days is not None,
+                self.created_from,
+                self.created_to,
+                self.created_known is not None,
+                self.reasons,
                 self.queue,
                 self.tag_id is not None,
                 self.has_notes is not None,
@@ -156,6 +166,12 @@ def filter_verifications(
         qs = qs.updated_between(filters.updated_from, filters.updated_to, sort=filters.sort)
     if filters.stale_days is not None:
         qs = qs.stale(filters.stale_days, sort=filters.sort)
+    if filters.created_from or filters.created_to:
+        qs = qs.created_between(filters.created_from, filters.created_to)
+    if filters.created_known is not None:
+        qs = qs.created_known(filters.created_known)
+    if filters.reasons:
+        qs = qs.with_reasons(filters.reasons)
     return _case_filters(qs, filters, levels).ordered(filters.sort)
 
 

@@ -188,6 +188,32 @@ class VerificationQuerySet(QuerySet):
         """Keep rows whose state has not changed in the mirror for at least `days` days."""
         return self.filter(LessThan(updated_for(sort), timezone.now() - timedelta(days=days)))
 
+    def created_between(self, start: date | None, end: date | None) -> Self:
+        """Keep rows the provider says it created on or after `start`, on or before `end`
+        (UTC days). Rows whose provider gave no creation time are left out: their day is
+        unknown (`created_known(False)` finds them)."""
+        qs = self
+        if start is not None:
+            qs = qs.filter(provider_created_at__gte=_day_start(start))
+        if end is not None:
+            qs = qs.filter(provider_created_at__lt=_day_start(end + timedelta(days=1)))
+        return qs
+
+    def created_known(self, flag: bool) -> Self:
+        """Keep rows whose provider gave (True) or did not give (False) a creation time."""
+        return self.filter(provider_created_at__isnull=not flag)
+
+    def with_reasons(self, codes: Sequence[str]) -> Self:
+        """Keep rows carrying any of `codes` among their reason / tag codes.
+
+        Reads the codes' index (figures.VerificationReason, kept by triggers), never the
+        JSON of every row.
+        """
+        from idvdash.figures.models import VerificationReason  # imports the mirror's models
+
+        carrying = VerificationReason.objects.filter(code__in=list(codes))
+        return self.filter(pk__in=carrying.values("verification_id"))
+
     def matching(self, text: str, match: Match = Match.PREFIX) -> Self:
         """Keep rows whose subject_ref or external_id starts with (or contains) `text`, any case."""
         if not text.strip():

@@ -1,21 +1,29 @@
-import pytest
-from django.urls import reverse
+"""The Overview page: who sees it, its period and scope form, its query count, its CSV."""
 
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from idvdash.verifications.models import SyncRun
+from tests.providers.factories import ProviderAccountFactory
 from tests.verifications.factories import VerificationFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def test_reviewer_sees_totals_by_provider_and_outcome(reviewer_client, django_assert_num_queries):
-    VerificationFactory.create_batch(3, outcome="approved")
-    VerificationFactory(outcome="declined", raw_status="DENIED")
+def days_ago(days: int):
+    return timezone.now() - timedelta(days=days)
 
-    # session, user, user permissions, group permissions, totals
-    with django_assert_num_queries(4):
-        response = reviewer_client.get(reverse("overview"))
 
-    totals = {(r["provider"], r["outcome"]): r["n"] for r in response.context["totals"]}
-    assert totals == {("idenfy", "approved"): 3, ("idenfy", "declined"): 1}
+def test_signing_in_is_required(client):
+    for name in ("overview", "overview_csv"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302
+        assert "/accounts/login/" in response["Location"]
 
 
 def test_user_without_review_permission_sees_no_data(client, other_user):
@@ -24,11 +32,150 @@ def test_user_without_review_permission_sees_no_data(client, other_user):
 
     response = client.get(reverse("overview"))
 
-    assert response.context["totals"] == []
+    assert "data" not in response.context
     assert "Ask an administrator to add you to the" in response.content.decode()
+    assert client.get(reverse("overview_csv")).status_code == 403
 
 
 def test_empty_mirror_says_what_to_do(reviewer_client):
     response = reviewer_client.get(reverse("overview"))
 
-    assert "No verifications are mirrored yet" in response.content.decode()
+    assert "an administrator adds provider accounts" in response.content.decode()
+
+
+def test_the_period_counts_by_the_providers_creation_day(reviewer_client):
+    VerificationFactory.create_batch(2, provider_created_at=days_ago(3))
+    VerificationFactory(provider_created_at=days_ago(20))
+    VerificationFactory(provider_created_at=None)
+
+    week = reviewer_client.get(reverse("overview"), {"period": 7}).context["data"]
+    month = reviewer_client.get(reverse("overview"), {"period": 30}).context["data"]
+
+    assert week.total == 2
+    assert month.total == 3
+    assert [(m.label, m.value) for m in month.unknown_day] == [("iDenfy", 1)]
+
+
+@pytest.mark.parametrize(
+    "params", [{"period": "365"}, {"period": "x"}, {"provider": "acme"}, {"account": "999999"}]
+)
+def test_a_bad_choice_is_a_form_error_not_a_failure(reviewer_client, params):
+    VerificationFactory(provider_created_at=days_ago(1))
+
+    response = reviewer_client.get(reverse("overview"), params)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert response.context["scope"].days == 30
+    assert response.context["data"].total == 1
+    assert "could not be used" in response.content.decode()
+    assert reviewer_client.get(reverse("overview_csv"), params).status_code == 400
+
+
+def test_an_account_of_another_provider_is_refused(reviewer_client):
+    stora = ProviderAccountFactory(kind="stora", name="stora-1")
+
+    response = reviewer_client.get(reverse("overview"), {"provider": "idenfy", "account": stora.pk})
+
+    assert "account" in response.context["form"].errors
+
+
+def overview_queries(client, params=None) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("overview"), params or {}).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_the_page_costs_the_same_queries_however_many_records(reviewer_client):
+    first = VerificationFactory(provider_created_at=days_ago(1), reason_codes=["DOC_FAKE"])
+    SyncRun.objects.create(account=first.account, state="succeeded", finished_at=days_ago(0))
+    few = overview_queries(reviewer_client)
+    for kind in ("equals", "swan", "stora"):
+        account = ProviderAccountFactory(kind=kind, name=f"{kind}-acct")
+        for days in range(0, 40, 3):
+            VerificationFactory(
+                account=account,
+                provider_created_at=days_ago(days),
+                outcome="in_review" if days % 2 else "declined",
+                reason_codes=["A1", f"B{days}"],
+            )
+
+    many = overview_queries(reviewer_client)
+    scoped = overview_queries(reviewer_client, {"provider": "stora", "period": 90})
+
+    # session, user, permissions, the period, the period before and no day, reasons,
+    # backlog, three case counts, sync health, account choices
+    assert few == many == scoped == 12
+
+
+def test_csv_has_every_chart_with_its_list_links(reviewer_client):
+    VerificationFactory(provider_created_at=days_ago(2), reason_codes=["DOC_FAKE"])
+
+    response = reviewer_client.get(reverse("overview_csv"), {"period": 7})
+
+    assert response["Content-Type"].startswith("text/csv")
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "chart,series,label,meaning,records,list_url"
+    charts = {line.split(",")[0] for line in lines[1:]}
+    assert {"verifications per day", "outcome per day", "approval rate", "top reasons"} <= charts
+    reason = next(line for line in lines if line.startswith("top reasons"))
+    assert ",DOC_FAKE," in reason
+    assert "reason=DOC_FAKE" in reason
+
+
+def test_the_page_renders_charts_whose_marks_are_links(reviewer_client):
+    VerificationFactory(provider_created_at=days_ago(2), reason_codes=["DOC_FAKE"])
+
+    html = reviewer_client.get(reverse("overview"), {"period": 7}).content.decode()
+
+    assert html.count('<svg class="chart-strip"') == 2  # one provider, one outcome
+    assert 'data-chart="providers" data-series="idenfy" data-value="1"' in html
+    assert "style=" not in html.split("<main", 1)[1]  # the CSP allows no inline style
+    assert "DOC_FAKE" in html
+
+
+def test_codes_that_restate_an_outcome_are_no_reasons(reviewer_client):
+    account = ProviderAccountFactory(kind="equals", name="equals-1")
+    VerificationFactory(account=account, provider_created_at=days_ago(1), reason_codes=["approved"])
+    VerificationFactory(provider_created_at=days_ago(1), reason_codes=["DOC_FAKE"])
+
+    reasons = reviewer_client.get(reverse("overview")).context["data"].reasons
+
+    assert [(r.code, r.meaning) for r in reasons] == [
+        ("DOC_FAKE", "The document appears to be forged.")
+    ]
+
+
+def test_rates_and_reasons_are_set_beside_the_period_before(reviewer_client):
+    for days, outcome in ((1, "approved"), (2, "declined"), (9, "approved"), (10, "approved")):
+        VerificationFactory(
+            provider_created_at=days_ago(days), outcome=outcome, reason_codes=["DOC_FAKE"]
+        )
+
+    data = reviewer_client.get(reverse("overview"), {"period": 7}).context["data"]
+
+    (rate,) = data.rates
+    assert (rate.approved, rate.decided) == (1, 2)
+    assert (rate.approved_before, rate.decided_before) == (2, 2)
+    assert rate.change == pytest.approx(-50.0)
+    (reason,) = data.reasons
+    assert (reason.records, reason.records_before, reason.change) == (2, 2, 0)
+
+
+def test_case_counts_are_doors_and_capped(reviewer_client, reviewer):
+    from idvdash.figures import read
+    from idvdash.reviews.models import Review
+
+    for _ in range(3):
+        Review.objects.create(
+            verification=VerificationFactory(), state=Review.State.IN_PROGRESS, assignee=reviewer
+        )
+    Review.objects.create(verification=VerificationFactory(), state=Review.State.ESCALATED)
+    scope = reviewer_client.get(reverse("overview")).context["scope"]
+
+    marks = {m.label: m for m in read.case_counts(scope, cap=2)}
+
+    assert (marks["In progress"].value, marks["In progress"].note) == (2, "2+")
+    assert (marks["Escalated"].value, marks["Escalated"].note) == (1, "1")
+    response = reviewer_client.get(marks["Escalated"].href)
+    assert response.context["total"] == 1

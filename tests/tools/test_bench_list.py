@@ -35,8 +35,10 @@ def test_bench_list_smoke_at_ten_thousand_rows(tmp_path):
     assert figures["P5 queries: list page 10,000 ÷ page 2"]["passed"]
     assert figures["P5 queries: detail, many same-subject ÷ none"]["passed"]
     assert {name.split()[0] for name in figures} >= {
-        "P1", "P2", "P3", "P4", "P5", "P6", "P7", "P10", "P12", "P14",
+        "P1", "P2", "P3", "P4", "P5", "P6", "P7", "P10", "P12", "P14", "P19", "P20",
     }  # fmt: skip
+    assert figures["P19 queries: overview 90 days ÷ 7 days"]["passed"]
+    assert figures["P20 overview figures = direct count (90 days; no creation time)"]["passed"]
     for figure in report["figures"]:
         assert figure["baseline"] > 0, figure["name"]
     assert f"bench list: {ROWS} rows, sqlite" in result.stdout

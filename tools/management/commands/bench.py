@@ -44,6 +44,11 @@ class Command(BaseCommand):
             action="store_true",
             help="seed, then measure only the work queues and the SLA filter",
         )
+        list_parser.add_argument(
+            "--overview-only",
+            action="store_true",
+            help="seed, then measure only the Overview against /healthz and a direct count",
+        )
         list_parser.add_argument("--json", type=Path, default=None)
         hooks_parser = suites.add_parser(
             "webhooks", help="a burst of signed deliveries: receive, store, process once"
@@ -101,6 +106,7 @@ class Command(BaseCommand):
                 plans_only=options["plans_only"],
                 reviews=options["reviews"],
                 queues_only=options["queues_only"],
+                overview_only=options["overview_only"],
             )
             if plans:
                 figures.insert(0, list_bench.plan_figure(plans))

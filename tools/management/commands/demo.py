@@ -103,6 +103,9 @@ class Command(BaseCommand):
         ]
         # The providers' documented rate limits hold, as they would at the providers.
         command = ["runsandbox", "--port", str(port), "--size", str(size), "--rate-limits"]
+        # Its records were created over the half year up to today, so the Overview's
+        # periods (the last 7, 30, 90 days) hold some.
+        command += ["--anchor", "today"]
         children.append(self._spawn(*command, *hooks))
         try:
             wait_until_healthy(health, process=children[-1], name="sandbox", timeout=30)
