@@ -19,6 +19,7 @@ urlpatterns = [
     path("reviews/", include("idvdash.reviews.urls")),
     # Erasure on request: /people/<id>/forget/ (admins with retention.forget_person).
     path("", include("idvdash.retention.urls")),
+    path("people/", include("idvdash.people.urls")),
     path("admin/", admin.site.urls),
     # The one URL without sign-in or CSRF: providers authenticate by signature.
     path("webhooks/<str:account>/", webhook_receive, name="webhook"),

@@ -43,6 +43,9 @@ class Subject(models.Model):
     )
     linked_by = models.CharField(max_length=16, choices=LinkedBy.choices, blank=True)
     linked_at = models.DateTimeField(null=True, blank=True)
+    # False once a reviewer unlinked the subject: idvdash never links it again on its
+    # own (the unlink's LinkEvent says who and why); a reviewer still may.
+    auto_link = models.BooleanField(default=True)
     first_seen_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -101,3 +104,24 @@ class LinkEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.subject_id} -> {self.person_id}"
+
+
+class PersonView(models.Model):
+    """Audit: a reviewer opened a person's page, which shows the records listed here.
+
+    One row per view rather than one AccessEvent per record: the page shows every
+    verification of every linked subject at once, and an AccessEvent names a single
+    record. `shown` keeps the ids of the verifications on the page, so "who saw record
+    X" is answered from both tables. Holds no personal data.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="views")
+    shown = models.JSONField(default=list)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} viewed person {self.person_id} {self.at:%Y-%m-%d %H:%M}"

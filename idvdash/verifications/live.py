@@ -16,6 +16,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from idvdash.people.observe import observe
 from idvdash.providers.base import LiveRead, VerificationRecord
 from idvdash.providers.errors import (
     ProviderAuthError,
@@ -100,6 +101,7 @@ def fetch(*, verification: Verification, read: LiveRead) -> LiveResult:
             stored = {"data": verification.detail, "fetched_at": verification.detail_fetched_at}
             return LiveResult(fresh=False, **stored, **failed)
         return LiveResult(data=None, fetched_at=None, fresh=False, **failed)
+    _observe(verification, read, data)
     if mirrors:
         write_live_records(verification=verification, records=records)
         return LiveResult(data=data, fetched_at=timezone.now(), fresh=True)
@@ -107,6 +109,17 @@ def fetch(*, verification: Verification, read: LiveRead) -> LiveResult:
         store_detail_snapshot(verification=verification, detail=data)
         return LiveResult(data=data, fetched_at=verification.detail_fetched_at, fresh=True)
     return LiveResult(data=data, fetched_at=timezone.now(), fresh=True)
+
+
+def _observe(verification: Verification, read: LiveRead, data: dict[str, Any]) -> None:
+    """Keep the match keys of the person a live answer names (`idvdash/people`), where
+    the provider says how to read them (`Provider.live_traits`); never the answer."""
+    live_traits = getattr(PROVIDERS[verification.provider], "live_traits", None)
+    found = live_traits(read, data) if live_traits is not None else None
+    if found:
+        subject_ref, traits = found
+        subject = subject_ref or verification.subject_ref
+        observe(verification.account, [(subject, traits)], timezone.now())
 
 
 def context(verification: Verification, read: LiveRead, result: LiveResult) -> dict[str, Any]:

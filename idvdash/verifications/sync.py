@@ -46,6 +46,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from idvdash.people.observe import observe_page
 from idvdash.providers.base import Page, ProviderClient, VerificationRecord
 from idvdash.providers.errors import ProviderError
 from idvdash.providers.models import ProviderAccount
@@ -381,6 +382,8 @@ class PagePlan:
     rows: list[dict[str, Any]]
     unchanged: list[int]
     created: int
+    # (subject ref, traits, written) of the records that carry traits (`idvdash/people`).
+    traits: list[tuple[str, Any, bool]] = field(default_factory=list)
 
 
 def plan_page(
@@ -402,6 +405,8 @@ def plan_page(
         as_listed = fingerprint_of(record.payload)
         if pk is not None and as_listed == fingerprint:
             plan.unchanged.append(pk)
+            if record.traits:
+                plan.traits.append((record.subject_ref or stored_subject, record.traits, False))
             continue
         if pk is None and not record.subject_ref:
             # Learned once per new record (iDenfy's clientId); known rows are never polled.
@@ -415,6 +420,8 @@ def plan_page(
         fields["decisive_outcome"] = decisive
         plan.created += pk is None
         plan.rows.append(fields)
+        if record.traits:
+            plan.traits.append((fields["subject_ref"], record.traits, True))
     # Erased rows and forgotten subjects: only what the law keeps is written.
     return tombstones.screen(account=account, plan=plan, known=known)
 
@@ -464,6 +471,8 @@ def write_plan(
 ) -> dict[str, int]:
     """Write a page's plan (nothing if nothing changed); return its counts."""
     pks = write_rows(account=account, rows=plan.rows, now=now)
+    if plan.traits:  # match keys and automatic links (`idvdash/people`); traits are dropped
+        observe_page(account, plan.traits, now)
     if pks:
         mirror_written.send(sender=Verification, pks=pks, now=now)
     if written is not None:

@@ -6,11 +6,12 @@ from datetime import UTC, datetime
 import pytest
 from django.urls import reverse
 
+from idvdash.people.models import Person, Subject
+from idvdash.people.queries import OTHERS_LIMIT
 from idvdash.providers import vocabulary
 from idvdash.providers.codes import CATEGORY_LABELS
 from idvdash.providers.outcomes import describe_outcome
 from idvdash.verifications.models import AccessEvent, Outcome
-from idvdash.verifications.querysets import SAME_SUBJECT_LIMIT
 from tests.providers.factories import ProviderAccountFactory
 from tests.verifications.factories import VerificationFactory
 
@@ -211,34 +212,47 @@ def test_same_person_panel_lists_the_subjects_other_verifications_in_its_account
 ):
     v = VerificationFactory(subject_ref="person-5")
     again = VerificationFactory(subject_ref="person-5", account=v.account)
-    elsewhere = VerificationFactory(
-        subject_ref="person-5", account=ProviderAccountFactory(kind="swan")
-    )
-    VerificationFactory(subject_ref="person-6", account=v.account)
+    swan = VerificationFactory(subject_ref="person-5", account=ProviderAccountFactory(kind="swan"))
+    VerificationFactory(subject_ref="person-6")
 
     response, page = detail(reviewer_client, v)
 
-    assert [o.pk for o in response.context["same_subject"]] == [again.pk]
-    assert reverse("verifications:detail", args=[again.pk]) in page
-    assert reverse("verifications:detail", args=[elsewhere.pk]) not in page
+    # The same ref at another provider is another provider's id: not the same person
+    # until idvdash links the two subjects.
+    assert [o.pk for o in response.context["person_panel"].others] == [again.pk]
+    assert reverse("verifications:detail", args=[swan.pk]) not in page
     assert f"{reverse('verifications:list')}?subject=person-5" in page
+
+    person = Person.objects.create()
+    for account in (v.account, swan.account):
+        Subject.objects.create(
+            account=account, provider=account.kind, ref="person-5", person=person
+        )
+
+    response, page = detail(reviewer_client, v)
+
+    assert {o.pk for o in response.context["person_panel"].others} == {again.pk, swan.pk}
+    assert reverse("people:detail", args=[person.pk]) in page
 
 
 def test_the_query_count_does_not_depend_on_how_many_same_person_rows_exist(
     reviewer_client, django_assert_num_queries
 ):
     v = VerificationFactory(subject_ref="busy")
+    person = Person.objects.create()
+    Subject.objects.create(account=v.account, provider="idenfy", ref="busy", person=person)
     reviewer_client.get(reverse("verifications:detail", args=[v.pk]))
-    VerificationFactory(subject_ref="busy", account=v.account)
-    with django_assert_num_queries(14) as one:
+    VerificationFactory(subject_ref="busy", account=ProviderAccountFactory(kind="stora"))
+    with django_assert_num_queries(15) as one:
         detail(reviewer_client, v)
 
-    for _ in range(32):
-        VerificationFactory(subject_ref="busy", account=v.account)
+    for kind in ["swan", "equals", "stora", "idenfy"] * 8:
+        other = VerificationFactory(subject_ref="busy", account=ProviderAccountFactory(kind=kind))
+        Subject.objects.create(account=other.account, provider=kind, ref="busy", person=person)
 
     with django_assert_num_queries(len(one.captured_queries)):
         response, _ = detail(reviewer_client, v)
-    assert len(response.context["same_subject"]) == SAME_SUBJECT_LIMIT
+    assert len(response.context["person_panel"].others) == OTHERS_LIMIT
 
 
 def test_a_missing_verification_is_404(reviewer_client):

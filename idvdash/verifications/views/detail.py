@@ -6,12 +6,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from idvdash.core.http import HtmxHttpRequest
+from idvdash.people import linking as people_linking
+from idvdash.people import queries as people
 from idvdash.providers.base import LiveRead
 from idvdash.reviews import presenters as case_presenters
 
 from .. import audit, listing, live, presenters
 from ..models import Verification, WebhookEvent
-from ..querysets import SAME_SUBJECT_LIMIT
 from .access import refuse_without_audit, reviewer_required
 
 DETAIL_TEMPLATE = "verifications/verification_detail.html"
@@ -36,8 +37,8 @@ def verification_detail(request: HtmxHttpRequest, pk: int) -> TemplateResponse:
     context = {
         "verification": verification,
         "reasons": presenters.reasons(verification),
-        "same_subject": Verification.objects.same_subject_as(verification),
-        "same_subject_limit": SAME_SUBJECT_LIMIT,
+        "person_panel": people.panel(verification),
+        "may_link": people_linking.may_link(request.user),
         "timeline": presenters.timeline(verification, last_listed=last_listed),
         "last_listed": last_listed,
         "webhook_events": WebhookEvent.objects.changed(verification, limit=WEBHOOK_EVENTS_SHOWN),

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from idvdash.core.http import HtmxHttpRequest
+from idvdash.people.queries import persons_of_rows
 from idvdash.reviews import bulk, queues, saved_views
 from idvdash.reviews.services import WORK_PERMISSION
 
@@ -33,6 +34,8 @@ def verification_list(request: HtmxHttpRequest) -> TemplateResponse:
     cursor = form.page_cursor()
     page = queries.page_after(qs, cursor=cursor, size=queries.PAGE_SIZE)
     queues.mark_rows(page.rows, levels=levels)
+    # The rows' persons, and the person a searched ref names (one query).
+    searched_person = persons_of_rows(page.rows, search=filters.q or filters.subject)
     if cursor is None and page.next_cursor is None:
         total, capped = len(page.rows), False  # the whole result is on this page
     else:
@@ -41,6 +44,7 @@ def verification_list(request: HtmxHttpRequest) -> TemplateResponse:
     if request.htmx and not request.htmx.history_restore_request:
         template_name += "#results"
     context = {"form": form, "filters": filters, "page": page, "cursor": cursor}
+    context |= {"searched_person": searched_person}
     context |= {"total": total, "capped": capped, "cap": queries.COUNT_CAP}
     context |= {"saved_views": saved_views.visible_to(request.user), "senior": form.senior}
     context |= {

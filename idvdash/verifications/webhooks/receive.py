@@ -15,6 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Field
 from django.utils import timezone
 
+from idvdash.people.observe import observe
 from idvdash.providers.models import ProviderAccount
 from idvdash.providers.registry import PROVIDERS
 from idvdash.providers.webhooks import MAX_BODY, Notice, Refused
@@ -91,7 +92,22 @@ def forget_accounts(**_signal: object) -> None:
 
 
 def store(*, account: ProviderAccount, notice: Notice) -> WebhookEvent | None:
-    """Store a notice durably and see its processing queued; None when its key was seen before."""
+    """Store a notice durably and see its processing queued; None when its key was seen before.
+
+    A notice that names a person (`notice.traits`) leaves its match keys in the same
+    transaction as the event (`idvdash/people`); the traits themselves are not stored.
+    """
+    subject_ref = getattr(notice, "subject_ref", "")
+    if not (notice.traits and subject_ref):
+        return _store(account=account, notice=notice)
+    with transaction.atomic():
+        event = _store(account=account, notice=notice)
+        if event is not None:
+            observe(account, [(subject_ref, notice.traits)], event.received_at)
+    return event
+
+
+def _store(*, account: ProviderAccount, notice: Notice) -> WebhookEvent | None:
     event = WebhookEvent(
         account=account,
         key=notice.key,

@@ -1,0 +1,164 @@
+"""What idvdash learns of people as provider data passes through: subjects, match keys,
+and the links the data proves.
+
+`observe` is called by the three places where a provider's facts about a person pass
+through idvdash: the sync's write path, the webhook receiver and the live reads. It
+keeps a `Subject` per provider id, the keyed hashes of the facts (`keys.py`), never
+the facts, and links automatically only on the partner's own customer reference, an
+exact match that proves two provider ids are one customer of the partner:
+
+- an unlinked subject that shares a customer reference with a linked one joins that
+  subject's person;
+- two or more unlinked subjects sharing one start a person together;
+- two persons are never merged automatically: a reviewer sees a suggestion instead;
+- a subject a reviewer unlinked (`Subject.auto_link` False) is never linked again
+  automatically.
+
+Names, dates of birth, e-mails and phone numbers never link on their own: they only
+suggest (`suggestions.py`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db import transaction
+
+from idvdash.providers.models import ProviderAccount
+from idvdash.providers.traits import Traits
+
+from . import keys
+from .models import LinkEvent, Person, Subject, SubjectKey
+
+# LinkEvent.rule of an automatic link.
+CUSTOMER_REF_RULE = "customer_ref"
+
+
+def observe(
+    account: ProviderAccount, observed: Iterable[tuple[str, Traits]], now: datetime
+) -> None:
+    """Record what a provider said about the subjects of `account` (subject ref, traits).
+
+    Pairs without a subject ref or without traits are ignored. Costs three queries
+    whatever the number of pairs (subjects, their ids, new keys), and one more when
+    a customer reference is among the traits; a link, which happens once per subject,
+    writes its own rows.
+    """
+    given: dict[str, list[Traits]] = defaultdict(list)
+    for ref, traits in observed:
+        if ref and traits:
+            given[ref].append(traits)
+    if not given:
+        return
+    with transaction.atomic():
+        subjects = _subjects(account, list(given))
+        stored = {
+            (subjects[ref].pk, key.kind, key.key_id, key.digest): now
+            for ref, all_traits in given.items()
+            for traits in all_traits
+            for key in keys.derive(traits)
+        }
+        SubjectKey.objects.bulk_create(
+            [
+                SubjectKey(subject_id=pk, kind=kind, key_id=key_id, digest=digest, seen_at=seen)
+                for (pk, kind, key_id, digest), seen in stored.items()
+            ],
+            ignore_conflicts=True,
+        )
+        refs = {
+            value for all_traits in given.values() for t in all_traits for value in t.customer_refs
+        }
+        if refs:
+            link_by_customer_ref(refs, now=now)
+
+
+def observe_page(
+    account: ProviderAccount, seen: Iterable[tuple[str, Traits, bool]], now: datetime
+) -> None:
+    """The sync's call: (subject ref, traits, whether the row was written) of one page.
+
+    Rows written (new or changed) are observed. A row the page left unchanged was
+    observed when it was written, so it is observed again only when its subject holds
+    no key under the current key: rows mirrored before idvdash kept keys, and subjects
+    last hashed under a key since rotated. That costs one query per page that lists
+    unchanged rows with traits, and nothing more once every subject is keyed.
+    """
+    written, kept = [], []
+    for ref, traits, changed in seen:
+        if ref and traits:
+            (written if changed else kept).append((ref, traits))
+    if kept:
+        current = keys.keyring()[0][0]
+        keyed = set(
+            Subject.objects.filter(
+                account=account, ref__in={ref for ref, _ in kept}, keys__key_id=current
+            )
+            .values_list("ref", flat=True)
+            .distinct()
+        )
+        written += [(ref, traits) for ref, traits in kept if ref not in keyed]
+    observe(account, written, now)
+
+
+def _subjects(account: ProviderAccount, refs: list[str]) -> dict[str, Subject]:
+    """The account's subjects for `refs`, created where missing (two queries)."""
+    Subject.objects.bulk_create(
+        [Subject(account=account, provider=account.kind, ref=ref) for ref in refs],
+        ignore_conflicts=True,
+    )
+    return {s.ref: s for s in Subject.objects.filter(account=account, ref__in=refs)}
+
+
+def link_by_customer_ref(values: Iterable[str], *, now: datetime) -> list[LinkEvent]:
+    """Link the subjects that share one of these customer references (see the module).
+
+    The digests are computed under every configured key, so a subject whose keys were
+    stored under an older key still links. Returns the links made.
+    """
+    digest_of: dict[str, str] = {}
+    for value in values:
+        for key in keys.lookups(keys.Kind.CUSTOMER_REF, value):
+            digest_of[key.digest] = keys.normalise(keys.Kind.CUSTOMER_REF, value)
+    if not digest_of:
+        return []
+    rows = SubjectKey.objects.filter(
+        kind=keys.Kind.CUSTOMER_REF, digest__in=list(digest_of)
+    ).values_list("digest", "subject_id", "subject__person_id", "subject__auto_link")
+    sharing: dict[str, set[int]] = defaultdict(set)
+    person_of: dict[int, int | None] = {}
+    automatic: dict[int, bool] = {}
+    for digest, subject_id, person_id, auto_link in rows:
+        sharing[digest_of[digest]].add(subject_id)
+        person_of[subject_id] = person_id
+        automatic[subject_id] = auto_link
+    made: list[LinkEvent] = []
+    for members in sharing.values():
+        persons = {person_of[s] for s in members if person_of[s] is not None}
+        joining = sorted(s for s in members if person_of[s] is None and automatic[s])
+        if len(persons) > 1 or not joining:
+            continue  # never merge two persons on our own; a reviewer sees a suggestion
+        if persons:
+            person_id = persons.pop()
+        elif len(joining) >= 2:
+            person_id = Person.objects.create().pk
+        else:
+            continue  # one subject alone: nothing to link it to
+        Subject.objects.filter(pk__in=joining, person=None).update(
+            person_id=person_id, linked_by=Subject.LinkedBy.CUSTOMER_REF, linked_at=now
+        )
+        events = [
+            LinkEvent(
+                person_id=person_id,
+                subject_id=s,
+                action=LinkEvent.Action.LINK,
+                rule=CUSTOMER_REF_RULE,
+                reason="The same customer reference of the partner, given by both providers.",
+            )
+            for s in joining
+        ]
+        made += LinkEvent.objects.bulk_create(events)
+        for s in joining:
+            person_of[s] = person_id
+    return made
