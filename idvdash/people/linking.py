@@ -69,10 +69,10 @@ def unlink(subject: Subject, *, by: AbstractBaseUser, reason: str) -> Person:
     """Take `subject` out of its person, for good as far as automatic links go."""
     reason = _checked(by, reason)
     with transaction.atomic():
-        subject = Subject.objects.select_for_update().select_related("person").get(pk=subject.pk)
-        if subject.person is None:
+        subject = Subject.objects.select_for_update().get(pk=subject.pk)
+        if subject.person_id is None:
             raise Refused(NOT_LINKED)
-        person = subject.person
+        person = Person.objects.get(pk=subject.person_id)
         _event(subject, person.pk, LinkEvent.Action.UNLINK, by, reason)
         subject.person = None
         subject.linked_by = ""
