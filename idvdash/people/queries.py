@@ -14,7 +14,7 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
+from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 
 from idvdash.providers import vocabulary
 from idvdash.providers.codes import Code
@@ -125,7 +125,7 @@ class Panel:
 
 def panel(verification: Verification) -> Panel:
     """The record's person and its other records, or, unlinked, its own subject's other
-    records and what idvdash suggests (three queries at most)."""
+    records and what idvdash suggests (three queries)."""
     if not verification.subject_ref:
         return Panel(subject=None, others=[], suggestions=[])
     subject = (
@@ -134,12 +134,9 @@ def panel(verification: Verification) -> Panel:
         .first()
     )
     if subject is not None and subject.person_id is not None:
-        linked = Subject.objects.filter(
-            person_id=subject.person_id,
-            account_id=OuterRef("account_id"),
-            ref=OuterRef("subject_ref"),
-        )
-        records = Verification.objects.filter(Exists(linked))
+        # The person's subjects first, then their records by (account, ref): each pair
+        # walks the mirror's subject index, however large the mirror.
+        records = records_of(Subject.objects.filter(person_id=subject.person_id))
         found = []
     else:
         records = Verification.objects.filter(
