@@ -8,6 +8,8 @@ Nothing personal goes into a URL: persons and subjects are named by idvdash's id
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, transaction
@@ -21,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from idvdash.core.http import HtmxHttpRequest
 from idvdash.verifications.audit import AuditFailed
 from idvdash.verifications.models import Verification
+from idvdash.verifications.querysets import MAX_PK
 from idvdash.verifications.views.access import refuse_without_audit, reviewer_required
 
 from . import linking, queries
@@ -53,6 +56,13 @@ def _audit(request: HtmxHttpRequest, page: queries.PersonPage) -> None:
         raise AuditFailed("person view") from err
 
 
+def _person_or_404(pk: int) -> Person:
+    person = Person.objects.filter(pk=pk).first() if 0 < pk <= MAX_PK else None
+    if person is None:
+        raise Http404("No such person.")
+    return person
+
+
 def _linker(request: HtmxHttpRequest) -> None:
     if not linking.may_link(request.user):
         raise PermissionDenied
@@ -63,11 +73,12 @@ def _linker(request: HtmxHttpRequest) -> None:
 def person_link(request: HtmxHttpRequest, pk: int) -> HttpResponseRedirect:
     """Link a subject (a suggestion's) to this person."""
     _linker(request)
-    person = get_object_or_404(Person, pk=pk)
+    person = _person_or_404(pk)
     form = SubjectForm(request.POST)
     if _valid(request, form):
         subject = get_object_or_404(Subject, pk=form.cleaned_data["subject"])
-        if _done(request, linking.link, subject, person, form):
+        reason = form.cleaned_data["reason"]
+        if _made(request, lambda: linking.link(subject, person, by=request.user, reason=reason)):
             messages.success(request, LINKED.format(subject=subject))
     return _to_person(person.pk)
 
@@ -77,11 +88,12 @@ def person_link(request: HtmxHttpRequest, pk: int) -> HttpResponseRedirect:
 def person_unlink(request: HtmxHttpRequest, pk: int) -> HttpResponseRedirect:
     """Take one of this person's subjects out of it."""
     _linker(request)
-    person = get_object_or_404(Person, pk=pk)
+    person = _person_or_404(pk)
     form = SubjectForm(request.POST)
     if _valid(request, form):
         subject = get_object_or_404(Subject, pk=form.cleaned_data["subject"], person=person)
-        if _done(request, linking.unlink, subject, None, form):
+        reason = form.cleaned_data["reason"]
+        if _made(request, lambda: linking.unlink(subject, by=request.user, reason=reason)):
             messages.success(request, UNLINKED.format(subject=subject))
     return _to_person(person.pk)
 
@@ -91,7 +103,9 @@ def person_unlink(request: HtmxHttpRequest, pk: int) -> HttpResponseRedirect:
 def verification_link(request: HtmxHttpRequest, pk: int) -> HttpResponseRedirect:
     """From a record's page: link its subject to a person, or start a person with it."""
     _linker(request)
-    verification = get_object_or_404(Verification.objects.select_related("account"), pk=pk)
+    verification = Verification.objects.for_detail(pk)
+    if verification is None:
+        raise Http404("No such verification.")
     back = HttpResponseRedirect(reverse("verifications:detail", args=[verification.pk]))
     if not verification.subject_ref:
         raise Http404("The provider has not said who this is.")
@@ -100,7 +114,7 @@ def verification_link(request: HtmxHttpRequest, pk: int) -> HttpResponseRedirect
         return back
     person = None
     if form.cleaned_data["person"]:
-        person = get_object_or_404(Person, pk=form.cleaned_data["person"])
+        person = _person_or_404(form.cleaned_data["person"])
     joining = None
     if form.cleaned_data["with_subject"]:
         joining = get_object_or_404(Subject, pk=form.cleaned_data["with_subject"])
@@ -126,13 +140,10 @@ def _valid(request: HtmxHttpRequest, form: ReasonForm) -> bool:
     return False
 
 
-def _done(request: HtmxHttpRequest, change, subject: Subject, person, form: ReasonForm) -> bool:
-    reason = form.cleaned_data["reason"]
+def _made(request: HtmxHttpRequest, change: Callable[[], object]) -> bool:
+    """Make the change; a refusal becomes the message the person sees."""
     try:
-        if change is linking.unlink:
-            linking.unlink(subject, by=request.user, reason=reason)
-        else:
-            change(subject, person, by=request.user, reason=reason)
+        change()
     except linking.Refused as refused:
         messages.error(request, str(refused))
         return False

@@ -193,13 +193,13 @@ def test_bad_link_input_is_a_message_or_404_never_a_server_error(
         assert messages[0]
 
 
-def test_linking_to_an_unknown_person_is_404(reviewer_client):
-    assert (
-        reviewer_client.post(
-            reverse("people:link", args=[4242]), {"subject": 1, "reason": "x"}
-        ).status_code
-        == 404
-    )
+@pytest.mark.parametrize("missing", [4242, 99999999999999999999])
+def test_linking_to_an_unknown_person_is_404(reviewer_client, missing):
+    for name in ("link", "unlink"):
+        url = reverse(f"people:{name}", args=[missing])
+        assert reviewer_client.post(url, {"subject": 1, "reason": "x"}).status_code == 404
+    url = reverse("people:from_verification", args=[missing])
+    assert reviewer_client.post(url, {"reason": "x"}).status_code == 404
     v = VerificationFactory(subject_ref="client-1")
     response = reviewer_client.post(
         reverse("people:from_verification", args=[v.pk]), {"person": 4242, "reason": "x"}
