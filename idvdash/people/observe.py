@@ -24,7 +24,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Case, Value, When
 
 from idvdash.providers.models import ProviderAccount
 from idvdash.providers.traits import Traits
@@ -90,16 +91,31 @@ def observe_page(
         if ref and traits:
             (written if changed else kept).append((ref, traits))
     if kept:
-        current = keys.keyring()[0][0]
-        keyed = set(
-            Subject.objects.filter(
-                account=account, ref__in={ref for ref, _ in kept}, keys__key_id=current
-            )
-            .values_list("ref", flat=True)
-            .distinct()
-        )
+        keyed = _keyed(account, list({ref for ref, _ in kept}), keys.keyring()[0][0])
         written += [(ref, traits) for ref, traits in kept if ref not in keyed]
     observe(account, written, now)
+
+
+def _keyed(account: ProviderAccount, refs: list[str], key_id: str) -> set[str]:
+    """Which of `refs` hold a key under `key_id` (one query).
+
+    Fixed SQL, like the sync's own lookup of a page's rows: the ORM's compiling of a
+    hundred-value lookup with a join cost more than the query on an unchanged page.
+    """
+    quote = connection.ops.quote_name
+    subjects, keys_table = quote(Subject._meta.db_table), quote(SubjectKey._meta.db_table)
+    if connection.vendor == "postgresql":
+        matching, params = "= ANY(%s)", [account.pk, refs, key_id]
+    else:
+        matching = f"IN ({', '.join(['%s'] * len(refs))})"
+        params = [account.pk, *refs, key_id]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT s.ref FROM {subjects} s WHERE s.account_id = %s AND s.ref {matching} "  # noqa: S608 (names from the models)
+            f"AND EXISTS (SELECT 1 FROM {keys_table} k WHERE k.subject_id = s.id AND k.key_id = %s)",
+            params,
+        )
+        return {ref for (ref,) in cursor.fetchall()}
 
 
 def _subjects(account: ProviderAccount, refs: list[str]) -> dict[str, Subject]:
@@ -133,7 +149,8 @@ def link_by_customer_ref(values: Iterable[str], *, now: datetime) -> list[LinkEv
         sharing[digest_of[digest]].add(subject_id)
         person_of[subject_id] = person_id
         automatic[subject_id] = auto_link
-    made: list[LinkEvent] = []
+    joins: dict[int, int] = {}  # subject -> its person (negative: a new one, see _link)
+    groups: list[list[int]] = []
     for members in sharing.values():
         persons = {person_of[s] for s in members if person_of[s] is not None}
         joining = sorted(s for s in members if person_of[s] is None and automatic[s])
@@ -142,23 +159,40 @@ def link_by_customer_ref(values: Iterable[str], *, now: datetime) -> list[LinkEv
         if persons:
             person_id = persons.pop()
         elif len(joining) >= 2:
-            person_id = Person.objects.create().pk
+            person_id = -len(groups) - 1  # a new person, made below
+            groups.append(joining)
         else:
             continue  # one subject alone: nothing to link it to
-        Subject.objects.filter(pk__in=joining, person=None).update(
-            person_id=person_id, linked_by=Subject.LinkedBy.CUSTOMER_REF, linked_at=now
-        )
-        events = [
-            LinkEvent(
-                person_id=person_id,
-                subject_id=s,
-                action=LinkEvent.Action.LINK,
-                rule=CUSTOMER_REF_RULE,
-                reason="The same customer reference of the partner, given by both providers.",
-            )
-            for s in joining
-        ]
-        made += LinkEvent.objects.bulk_create(events)
         for s in joining:
             person_of[s] = person_id
-    return made
+            joins[s] = person_id
+    if not joins:
+        return []
+    return _link(joins, groups, now=now)
+
+
+def _link(joins: dict[int, int], groups: list[list[int]], *, now: datetime) -> list[LinkEvent]:
+    """Write the links `link_by_customer_ref` decided: the new persons, the subjects and
+    their events in three statements however many there are. A negative person id is
+    the new person of group -id - 1."""
+    made = Person.objects.bulk_create([Person() for _ in groups])
+    for s, person_id in joins.items():
+        if person_id < 0:
+            joins[s] = made[-person_id - 1].pk
+    # person=None: a reviewer who linked the subject meanwhile is not overruled.
+    Subject.objects.filter(pk__in=list(joins), person=None).update(
+        person_id=Case(*(When(pk=s, then=Value(p)) for s, p in joins.items())),
+        linked_by=Subject.LinkedBy.CUSTOMER_REF,
+        linked_at=now,
+    )
+    events = [
+        LinkEvent(
+            person_id=person_id,
+            subject_id=s,
+            action=LinkEvent.Action.LINK,
+            rule=CUSTOMER_REF_RULE,
+            reason="The same customer reference of the partner, given by both providers.",
+        )
+        for s, person_id in joins.items()
+    ]
+    return LinkEvent.objects.bulk_create(events)

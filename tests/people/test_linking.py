@@ -192,3 +192,19 @@ def test_unchanged_rows_are_observed_only_until_their_subject_is_keyed(
         sync.upsert_page(
             account=idenfy, page=Page(records=[keyed], checkpoint={}), now=timezone.now()
         )
+
+
+def test_a_page_of_links_costs_a_fixed_number_of_queries(idenfy, stora, django_assert_num_queries):
+    refs = [f"client-{n}" for n in range(40)]
+    observe(idenfy, [(r, Traits(customer_refs=(r,))) for r in refs], timezone.now())
+    contacts = [(f"con_{n}", Traits(customer_refs=(r,))) for n, r in enumerate(refs)]
+
+    # savepoint, subjects, their ids, keys, the shared references, the new persons,
+    # the subjects' links, their events, release
+    with django_assert_num_queries(9):
+        observe(stora, contacts, timezone.now())
+
+    assert Person.objects.count() == 40
+    for n, r in enumerate(refs):
+        assert subject(idenfy, r).person_id == subject(stora, f"con_{n}").person_id
+    assert LinkEvent.objects.filter(rule="customer_ref").count() == 80
