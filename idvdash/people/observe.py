@@ -43,9 +43,9 @@ def observe(
     """Record what a provider said about the subjects of `account` (subject ref, traits).
 
     Pairs without a subject ref or without traits are ignored. Costs three queries
-    whatever the number of pairs (subjects, their ids, new keys), and one more when
-    a customer reference is among the traits; a link, which happens once per subject,
-    writes its own rows.
+    whatever the number of pairs (subjects, their ids, new keys), one more when a
+    customer reference is among the traits, and three more when that links subjects
+    (new persons, the subjects, their link events).
     """
     given: dict[str, list[Traits]] = defaultdict(list)
     for ref, traits in observed:
