@@ -337,3 +337,20 @@ def test_a_reviewer_on_a_swan_sanction_hit_sees_the_persons_idenfy_and_stora_his
 
 
 JONAS_KW = {"names": JONAS.names, "birth_dates": JONAS.birth_dates}
+
+
+def test_a_search_for_a_customer_reference_that_is_no_subjects_id_finds_the_person(
+    reviewer_client,
+):
+    stora = ProviderAccountFactory(kind="stora")
+    swan = ProviderAccountFactory(kind="swan")
+    write(stora, record("idver_1", "con_1", Traits(customer_refs=("cust-77",))))
+    write(swan, record("swan-1", "user-1", Traits(customer_refs=("cust-77",))))
+    person = Subject.objects.get(ref="con_1").person
+
+    response = reviewer_client.get(LIST, {"q": "cust-77"})
+
+    assert person is not None
+    assert response.context["searched_person"] == person
+    assert reverse("people:detail", args=[person.pk]) in text(response)
+    assert reviewer_client.get(LIST, {"q": "cust-7"}).context["searched_person"] is None
