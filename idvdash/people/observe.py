@@ -30,7 +30,7 @@ from django.db.models import Case, Value, When
 from idvdash.providers.models import ProviderAccount
 from idvdash.providers.traits import Traits
 
-from . import keys
+from . import keys, lookup
 from .models import LinkEvent, Person, Subject, SubjectKey
 
 # LinkEvent.rule of an automatic link.
@@ -134,14 +134,17 @@ def link_by_customer_ref(values: Iterable[str], *, now: datetime) -> list[LinkEv
     stored under an older key still links. Returns the links made.
     """
     digest_of: dict[str, str] = {}
+    wanted: list[keys.MatchKey] = []
     for value in values:
         for key in keys.lookups(keys.Kind.CUSTOMER_REF, value):
             digest_of[key.digest] = keys.normalise(keys.Kind.CUSTOMER_REF, value)
-    if not digest_of:
+            wanted.append(key)
+    condition = lookup.matching(wanted)
+    if condition is None:
         return []
-    rows = SubjectKey.objects.filter(
-        kind=keys.Kind.CUSTOMER_REF, digest__in=list(digest_of)
-    ).values_list("digest", "subject_id", "subject__person_id", "subject__auto_link")
+    rows = SubjectKey.objects.filter(condition).values_list(
+        "digest", "subject_id", "subject__person_id", "subject__auto_link"
+    )
     sharing: dict[str, set[int]] = defaultdict(set)
     person_of: dict[int, int | None] = {}
     automatic: dict[int, bool] = {}

@@ -22,7 +22,7 @@ from idvdash.reviews.models import Review
 from idvdash.verifications.models import Verification
 from idvdash.verifications.querysets import LIST_COLUMNS, MAX_PK, Sort
 
-from . import keys, suggestions
+from . import keys, lookup, suggestions
 from .models import LinkEvent, Person, Subject, SubjectKey
 
 TIMELINE_LIMIT = 200
@@ -165,9 +165,9 @@ def persons_of_rows(rows: list[Verification], *, search: str = "") -> Person | N
         return None
     found = Subject.objects.filter(person__isnull=False)
     if text:
-        digests = [k.digest for k in keys.lookups(keys.Kind.CUSTOMER_REF, text)]
-        by_key = SubjectKey.objects.filter(kind=keys.Kind.CUSTOMER_REF, digest__in=digests)
-        named = Q(ref=text) | Q(pk__in=by_key.values("subject_id"))
+        named = Q(ref=text)
+        if (held := lookup.matching(keys.lookups(keys.Kind.CUSTOMER_REF, text))) is not None:
+            named |= Q(pk__in=SubjectKey.objects.filter(held).values("subject_id"))
         found = found.filter(condition | named).annotate(
             named=ExpressionWrapper(named, output_field=BooleanField())
         )

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from . import lookup
 from .keys import Kind
 from .models import Subject, SubjectKey
 
@@ -76,13 +77,16 @@ def for_subjects(mine: QuerySet[Subject] | list[int]) -> list[Suggestion]:
     """Subjects outside `mine` whose keys agree with those of `mine`, strongest first.
 
     `mine` is the subjects of one person, or one unlinked subject (a queryset or ids).
-    One query whatever their number.
+    Two queries whatever their number: their keys, then the others' keys equal to
+    them (by kind, key and digest, which the key index serves).
     """
     ids = mine.values("pk") if isinstance(mine, QuerySet) else list(mine)
+    own = SubjectKey.objects.filter(subject__in=ids).values_list("kind", "key_id", "digest")
+    condition = lookup.matching(own)
+    if condition is None:
+        return []
     theirs = (
-        SubjectKey.objects.filter(
-            digest__in=SubjectKey.objects.filter(subject__in=ids).values("digest")
-        )
+        SubjectKey.objects.filter(condition)
         .exclude(subject__in=ids)
         .select_related("subject__account", "subject__person")
         .order_by("subject_id")[:KEYS_READ]

@@ -116,9 +116,9 @@ def test_the_person_page_costs_the_same_queries_for_one_or_six_subjects(
         )
     reviewer_client.get(reverse("people:detail", args=[one.pk]))
 
-    # session, user, permissions, person, subjects, records, suggestions, history, and
-    # the audit row in its savepoint
-    with django_assert_num_queries(11) as small:
+    # session, user, permissions, person, subjects, records, suggestions (their keys,
+    # the others'), history, and the audit row in its savepoint
+    with django_assert_num_queries(12) as small:
         small_page = reviewer_client.get(reverse("people:detail", args=[one.pk]))
     with django_assert_num_queries(len(small.captured_queries)):
         large_page = reviewer_client.get(reverse("people:detail", args=[six.pk]))
