@@ -20,6 +20,7 @@ suggest (`suggestions.py`).
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
@@ -44,8 +45,9 @@ def observe(
 
     Pairs without a subject ref or without traits are ignored. Costs three queries
     whatever the number of pairs (subjects, their ids, new keys), one more when a
-    customer reference is among the traits, and three more when that links subjects
-    (new persons, the subjects, their link events).
+    customer reference is among the traits (two on PostgreSQL, which first takes its
+    locks), and three more when that links subjects (new persons, the subjects, their
+    link events).
     """
     given: dict[str, list[Traits]] = defaultdict(list)
     for ref, traits in observed:
@@ -53,7 +55,9 @@ def observe(
             given[ref].append(traits)
     if not given:
         return
+    refs = {value for all_traits in given.values() for t in all_traits for value in t.customer_refs}
     with transaction.atomic():
+        _serialise(refs)
         subjects = _subjects(account, list(given))
         stored = {
             (subjects[ref].pk, key.kind, key.key_id, key.digest): now
@@ -68,11 +72,30 @@ def observe(
             ],
             ignore_conflicts=True,
         )
-        refs = {
-            value for all_traits in given.values() for t in all_traits for value in t.customer_refs
-        }
         if refs:
             link_by_customer_ref(refs, now=now)
+
+
+def _serialise(refs: set[str]) -> None:
+    """PostgreSQL: wait for any other transaction observing one of these customer
+    references, so each sees the other's keys and two subjects that arrive at the
+    same moment (a webhook during a sync) are still linked. SQLite writes one
+    transaction at a time already.
+    """
+    if not refs or connection.vendor != "postgresql":
+        return
+    normalised = {keys.normalise(keys.Kind.CUSTOMER_REF, value) for value in refs} - {""}
+    # A lock per reference, in a fixed order (no deadlock), held until commit.
+    locks = sorted(
+        int.from_bytes(hashlib.sha256(value.encode()).digest()[:8], "big", signed=True)
+        for value in normalised
+    )
+    if locks:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(k) FROM unnest(%s::bigint[]) AS k ORDER BY k",
+                [locks],
+            )
 
 
 def observe_page(
