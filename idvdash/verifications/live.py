@@ -115,11 +115,12 @@ def _observe(verification: Verification, read: LiveRead, data: dict[str, Any]) -
     """Keep the match keys of the person a live answer names (`idvdash/people`), where
     the provider says how to read them (`Provider.live_traits`); never the answer."""
     live_traits = getattr(PROVIDERS[verification.provider], "live_traits", None)
-    found = live_traits(read, data) if live_traits is not None else None
+    account = verification.account
+    found = live_traits(read, data, account.customer_ref_key) if live_traits else None
     if found:
         subject_ref, traits = found
         subject = subject_ref or verification.subject_ref
-        observe(verification.account, [(subject, traits)], timezone.now())
+        observe(account, [(subject, traits)], timezone.now())
 
 
 def context(verification: Verification, read: LiveRead, result: LiveResult) -> dict[str, Any]:

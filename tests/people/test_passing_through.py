@@ -1,12 +1,7 @@
-"""Facts that pass through a webhook or a live read leave match keys, never values.
+"""Facts that pass through a webhook or a live read leave match keys, never values:
+a signed delivery to the real receiver and its provider's real reader, a live read over
+real HTTP to the sandbox and its provider's real `live_traits`."""
 
-The provider packages do not fill `traits` yet (their readers are another change), so
-these tests wrap the real reader and the real live read to add traits, as they will;
-the delivery is signed and received by the real receiver, and the live read goes over
-real HTTP to the sandbox.
-"""
-
-import dataclasses
 import html as html_lib
 import sys
 from typing import Any
@@ -15,10 +10,7 @@ import pytest
 from django.urls import reverse
 
 from idvdash.people.models import Person, Subject, SubjectKey
-from idvdash.providers import registry
-from idvdash.providers.idenfy import webhooks as idenfy_webhooks
 from idvdash.providers.traits import Traits
-from idvdash.providers.webhooks import Notice
 from idvdash.verifications.models import WebhookEvent
 from tests.people.helpers import record, write
 from tests.verifications.test_live_mirrored import swan  # noqa: F401 (a fixture)
@@ -26,33 +18,8 @@ from tests.verifications.test_webhooks import hook_account, idenfy_body, post, s
 
 pytestmark = pytest.mark.django_db
 
-NAME = "Rūta Vaitkutė"
 
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class NamedNotice(Notice):
-    """A notice as the readers will give it: with the subject it names."""
-
-    subject_ref: str = ""
-
-
-@pytest.fixture
-def idenfy_reader_with_traits(monkeypatch):
-    real = idenfy_webhooks.read
-
-    def read(headers, body):
-        notice = real(headers, body)
-        client_id = "client-webhook-1"
-        traits = Traits(names=(NAME,), customer_refs=(client_id,))
-        fields = {f.name: getattr(notice, f.name) for f in dataclasses.fields(Notice)}
-        return NamedNotice(**{**fields, "traits": traits}, subject_ref=client_id)
-
-    monkeypatch.setattr(idenfy_webhooks, "read", read)
-
-
-def test_a_signed_webhook_leaves_keys_and_links_with_its_event(
-    client, make_account, idenfy_reader_with_traits
-):
+def test_a_signed_webhook_leaves_keys_and_links_with_its_event(client, make_account):
     account = hook_account(make_account, "idenfy")
     stora = make_account("stora", name="stora-people")
     write(stora, record("idver_9", "con_9", Traits(customer_refs=("client-webhook-1",))))
@@ -67,17 +34,14 @@ def test_a_signed_webhook_leaves_keys_and_links_with_its_event(
     assert subject.person is not None
     assert subject.person == Subject.objects.get(ref="con_9").person
     stored = str(list(WebhookEvent.objects.values())) + str(list(SubjectKey.objects.values()))
-    assert "Vaitkut" not in stored
-    assert "vaitkut" not in stored
+    assert "JOHN SMITH" not in stored.upper()  # the name the delivery's data carries
 
     again = post(client, account, body, signed("idenfy", body))  # the provider's retry
     assert again.status_code == 200
     assert SubjectKey.objects.filter(subject=subject).count() == 2
 
 
-def test_a_webhook_whose_keys_cannot_be_kept_is_not_acknowledged(
-    client, make_account, idenfy_reader_with_traits, monkeypatch
-):
+def test_a_webhook_whose_keys_cannot_be_kept_is_not_acknowledged(client, make_account, monkeypatch):
     receive = sys.modules["idvdash.verifications.webhooks.receive"]
 
     def broken(*args: Any, **kwargs: Any) -> None:
@@ -94,29 +58,11 @@ def test_a_webhook_whose_keys_cannot_be_kept_is_not_acknowledged(
     assert not WebhookEvent.objects.filter(account=account).exists()
 
 
-class WithLiveTraits:
-    """A provider that says how to read traits from a live answer (as `ids` will)."""
-
-    def __init__(self, real, traits: Traits):
-        self._real, self._traits = real, traits
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._real, name)
-
-    def live_traits(self, read, answer):
-        return ("", self._traits) if answer else None
-
-
 def test_a_live_read_leaves_keys_for_the_records_subject(
     reviewer_client,
     swan,  # noqa: F811
-    monkeypatch,
 ):
     row, _ = swan
-    traits = Traits(names=(NAME,), birth_dates=("1993-03-03",))
-    monkeypatch.setitem(
-        registry.PROVIDERS, "swan", WithLiveTraits(registry.PROVIDERS["swan"], traits)
-    )
 
     url = reverse("verifications:live_status", args=[row.pk])
     response = reviewer_client.get(url, HTTP_HX_REQUEST="true")
@@ -124,5 +70,6 @@ def test_a_live_read_leaves_keys_for_the_records_subject(
     assert response.status_code == 200
     assert "Fetched from Swan just now." in html_lib.unescape(response.content.decode())
     subject = Subject.objects.get(account=row.account, ref=row.subject_ref)
-    assert sorted(subject.keys.values_list("kind", flat=True)) == ["birth_date", "name"]
+    # Swan's user: names and birth date (and a phone where the sandbox gives one).
+    assert {"name", "birth_date"} <= set(subject.keys.values_list("kind", flat=True))
     assert Person.objects.count() == 0  # a name and a birth date suggest, never link

@@ -61,7 +61,7 @@ def receive(
         return Reply(403, UNCONFIGURED.format(credential=reader.CREDENTIAL))
     try:
         reader.verify(headers, body, secret, time.time() if now is None else now)
-        notice = reader.read(headers, body)
+        notice = reader.read(headers, body, customer_ref_key=account.customer_ref_key)
     except Refused as refused:
         return Reply(refused.status, refused.reason)
     return Reply(200, STORED if store(account=account, notice=notice) else DUPLICATE)
