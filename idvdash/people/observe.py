@@ -44,36 +44,83 @@ def observe(
 ) -> None:
     """Record what a provider said about the subjects of `account` (subject ref, traits).
 
-    Pairs without a subject ref or without traits are ignored. Costs three queries
-    whatever the number of pairs (subjects, their ids, new keys), one more when a
-    customer reference is among the traits (two on PostgreSQL, which first takes its
-    locks), and three more when that links subjects (new persons, the subjects, their
-    link events).
+    Pairs without a subject ref or without traits are ignored. One query says which
+    subjects and keys are stored already; when nothing is new (a record re-read, a
+    delivery repeated) that is all. Otherwise it writes what is missing (the subjects
+    and their ids, the keys: three statements whatever the number of pairs) and, for
+    a new customer reference, looks for its partners (one more; PostgreSQL first
+    takes a lock) and links them (three more: new persons, subjects, link events).
+    A customer reference already stored was looked up when it was stored: a partner
+    arriving later finds it then.
     """
-    given: dict[str, list[Traits]] = defaultdict(list)
+    given: dict[str, set[keys.MatchKey]] = defaultdict(set)
+    refs_of: dict[str, set[str]] = defaultdict(set)
     for ref, traits in observed:
         if ref and traits:
-            given[ref].append(traits)
+            given[ref] |= keys.derive(traits)
+            refs_of[ref] |= set(traits.customer_refs)
     if not given:
         return
-    refs = {value for all_traits in given.values() for t in all_traits for value in t.customer_refs}
+    current = keys.keyring()[0][0]
+    known = _known(account, list(given), current)
+    new_keys = {
+        (ref, key)
+        for ref, derived in given.items()
+        for key in derived
+        if (key.kind, key.digest) not in known.get(ref, (None, set()))[1]
+    }
+    missing = [ref for ref in given if ref not in known]
+    if not new_keys and not missing:
+        return
+    linking = {
+        value
+        for ref, key in new_keys
+        if key.kind is keys.Kind.CUSTOMER_REF
+        for value in refs_of[ref]
+    }
     with transaction.atomic():
-        _serialise(refs)
-        subjects = _subjects(account, list(given), now=now)
-        stored = {
-            (subjects[ref], key.kind.value, key.key_id, key.digest)
-            for ref, all_traits in given.items()
-            for traits in all_traits
-            for key in keys.derive(traits)
-        }
+        _serialise(linking)
+        ids = {ref: pk for ref, (pk, _) in known.items()}
+        if missing:
+            ids |= _subjects(account, missing, now=now)
         _insert(
             SubjectKey,
             ["subject_id", "kind", "key_id", "digest", "seen_at"],
-            [(*key, _moment(now)) for key in sorted(stored)],
+            sorted(
+                (ids[ref], key.kind.value, key.key_id, key.digest, _moment(now))
+                for ref, key in new_keys
+            ),
             conflict=["subject_id", "kind", "key_id", "digest"],
         )
-        if refs:
-            link_by_customer_ref(refs, now=now)
+        if linking:
+            link_by_customer_ref(linking, now=now)
+
+
+def _known(
+    account: ProviderAccount, refs: list[str], key_id: str
+) -> dict[str, tuple[int, set[tuple[str, str]]]]:
+    """ref -> (subject id, its (kind, digest) keys under `key_id`) of the stored
+    subjects among `refs` (one query)."""
+    quote = connection.ops.quote_name
+    subjects, keys_table = quote(Subject._meta.db_table), quote(SubjectKey._meta.db_table)
+    if connection.vendor == "postgresql":
+        matching, params = "= ANY(%s)", [key_id, account.pk, refs]
+    else:
+        matching = f"IN ({', '.join(['%s'] * len(refs))})"
+        params = [key_id, account.pk, *refs]
+    found: dict[str, tuple[int, set[tuple[str, str]]]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT s.ref, s.id, k.kind, k.digest FROM {subjects} s "  # noqa: S608 (names from the models)
+            f"LEFT JOIN {keys_table} k ON k.subject_id = s.id AND k.key_id = %s "
+            f"WHERE s.account_id = %s AND s.ref {matching}",
+            params,
+        )
+        for ref, pk, kind, digest in cursor.fetchall():
+            held = found.setdefault(ref, (pk, set()))[1]
+            if kind is not None:
+                held.add((kind, digest))
+    return found
 
 
 def _serialise(refs: set[str]) -> None:

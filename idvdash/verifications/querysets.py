@@ -74,6 +74,8 @@ LIVE_COLUMNS = (
     "account__token_url",
     "account__credentials",
     "account__rate_limits",
+    # Where the account keeps its customer reference (a live read's traits, idvdash/people).
+    "account__customer_ref_key",
 )
 # What the list and the export show: everything else (the payloads) stays on disk.
 LIST_COLUMNS = (

@@ -166,13 +166,19 @@ def test_only_case_workers_and_staff_link(idenfy, other_user, make_user, admin_u
 
 def test_observe_stores_keys_once_in_a_fixed_number_of_queries(idenfy, django_assert_num_queries):
     many = [(f"client-{n}", JONAS) for n in range(30)]
-    with django_assert_num_queries(5):  # savepoint, subjects, their ids, keys, release
+    # what is stored, savepoint, subjects, their ids, keys, release
+    with django_assert_num_queries(6):
         observe(idenfy, many, timezone.now())
     assert SubjectKey.objects.count() == 60  # a name and a birth date each
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(1):  # nothing new: only the look at what is stored
         observe(idenfy, many, timezone.now())
     assert SubjectKey.objects.count() == 60
+
+    more = [*many[:29], ("client-29", Traits(emails=("new@example.com",)))]
+    with django_assert_num_queries(4):  # what is stored, savepoint, the one key, release
+        observe(idenfy, more, timezone.now())
+    assert SubjectKey.objects.count() == 61
 
 
 def test_unchanged_rows_are_observed_only_until_their_subject_is_keyed(
@@ -200,9 +206,9 @@ def test_a_page_of_links_costs_a_fixed_number_of_queries(idenfy, stora, django_a
     observe(idenfy, [(r, Traits(customer_refs=(r,))) for r in refs], timezone.now())
     contacts = [(f"con_{n}", Traits(customer_refs=(r,))) for n, r in enumerate(refs)]
 
-    # savepoint, subjects, their ids, keys, the shared references, the new persons,
-    # the subjects' links, their events, release; PostgreSQL first takes its locks
-    with django_assert_num_queries(9 + (connection.vendor == "postgresql")):
+    # what is stored, savepoint, subjects, their ids, keys, the shared references, the
+    # new persons, the subjects' links, their events, release; PostgreSQL takes locks
+    with django_assert_num_queries(10 + (connection.vendor == "postgresql")):
         observe(stora, contacts, timezone.now())
 
     assert Person.objects.count() == 40

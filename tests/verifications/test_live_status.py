@@ -215,12 +215,13 @@ def test_opening_the_same_status_again_rewrites_only_the_fetch_time(
     get(reviewer_client, "live_status", verification)
     first = Verification.objects.get(pk=verification.pk)
 
-    # session, user, permissions, the row, the audit row (in a savepoint), the fetch time;
-    # on SQLite the request's place in the account's budget is taken on this connection
-    # too (providers/ratelimit.py: a savepoint, the budget row, its slots, a slot, the
-    # count), where PostgreSQL has a connection of its own for it
+    # session, user, permissions, the row, the audit row (in a savepoint), the fetch time,
+    # what idvdash holds of the person the answer names (idvdash/people: nothing new, so
+    # nothing written); on SQLite the request's place in the account's budget is taken
+    # on this connection too (providers/ratelimit.py: a savepoint, the budget row, its
+    # slots, a slot, the count), where PostgreSQL has a connection of its own for it
     budget = 6 if connection.vendor == "sqlite" else 0
-    with django_assert_num_queries(8 + budget) as again:
+    with django_assert_num_queries(9 + budget) as again:
         response, _ = get(reviewer_client, "live_status", verification)
 
     assert response.status_code == 200

@@ -100,10 +100,14 @@ def store(*, account: ProviderAccount, notice: Notice) -> WebhookEvent | None:
     subject_ref = getattr(notice, "subject_ref", "")
     if not (notice.traits and subject_ref):
         return _store(account=account, notice=notice)
-    with transaction.atomic():
-        event = _store(account=account, notice=notice)
-        if event is not None:
-            observe(account, [(subject_ref, notice.traits)], event.received_at)
+    try:
+        with transaction.atomic():
+            event = _store(account=account, notice=notice)
+            if event is not None:
+                observe(account, [(subject_ref, notice.traits)], event.received_at)
+    except IntegrityError:
+        forget_accounts()  # the account went meanwhile (its key is checked at the commit)
+        raise
     return event
 
 
