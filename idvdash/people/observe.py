@@ -31,6 +31,7 @@ from django.db.models import Case, Value, When
 
 from idvdash.providers.models import ProviderAccount
 from idvdash.providers.traits import Traits
+from idvdash.retention.tombstones import forgotten_refs
 
 from . import keys, lookup
 from .models import LinkEvent, Person, Subject, SubjectKey
@@ -61,17 +62,16 @@ def observe(
             refs_of[ref] |= set(traits.customer_refs)
     if not given:
         return
-    current = keys.keyring()[0][0]
-    known = _known(account, list(given), current)
-    new_keys = {
-        (ref, key)
-        for ref, derived in given.items()
-        for key in derived
-        if (key.kind, key.digest) not in known.get(ref, (None, set()))[1]
-    }
-    missing = [ref for ref in given if ref not in known]
+    known, new_keys, missing = _news(account, given)
     if not new_keys and not missing:
         return
+    # A subject an admin had idvdash forget is not observed, linked or keyed again.
+    forgotten = forgotten_refs(account.pk, {ref for ref, _ in new_keys} | set(missing))
+    if forgotten:
+        new_keys = {(ref, key) for ref, key in new_keys if ref not in forgotten}
+        missing = [ref for ref in missing if ref not in forgotten]
+        if not new_keys and not missing:
+            return
     linking = {
         value
         for ref, key in new_keys
@@ -94,6 +94,29 @@ def observe(
         )
         if linking:
             link_by_customer_ref(linking, now=now)
+
+
+def news(account: ProviderAccount, ref: str, traits: Traits) -> bool:
+    """Whether observing `traits` of subject `ref` would store anything (one query):
+    the webhook receiver takes its transaction only for a delivery that does."""
+    if not ref or not traits:
+        return False
+    _, new_keys, missing = _news(account, {ref: keys.derive(traits)})
+    return bool(new_keys or missing)
+
+
+def _news(
+    account: ProviderAccount, given: dict[str, set[keys.MatchKey]]
+) -> tuple[dict[str, tuple[int, set[tuple[str, str]]]], set[tuple[str, keys.MatchKey]], list[str]]:
+    """(what is stored, the keys not stored yet, the subjects not stored yet)."""
+    known = _known(account, list(given), keys.keyring()[0][0])
+    new_keys = {
+        (ref, key)
+        for ref, derived in given.items()
+        for key in derived
+        if (key.kind, key.digest) not in known.get(ref, (None, set()))[1]
+    }
+    return known, new_keys, [ref for ref in given if ref not in known]
 
 
 def _known(

@@ -166,8 +166,9 @@ def test_only_case_workers_and_staff_link(idenfy, other_user, make_user, admin_u
 
 def test_observe_stores_keys_once_in_a_fixed_number_of_queries(idenfy, django_assert_num_queries):
     many = [(f"client-{n}", JONAS) for n in range(30)]
-    # what is stored, savepoint, subjects, their ids, keys, release
-    with django_assert_num_queries(6):
+    # what is stored, forgotten subjects (idvdash/retention), savepoint, subjects, their
+    # ids, keys, release
+    with django_assert_num_queries(7):
         observe(idenfy, many, timezone.now())
     assert SubjectKey.objects.count() == 60  # a name and a birth date each
 
@@ -176,7 +177,8 @@ def test_observe_stores_keys_once_in_a_fixed_number_of_queries(idenfy, django_as
     assert SubjectKey.objects.count() == 60
 
     more = [*many[:29], ("client-29", Traits(emails=("new@example.com",)))]
-    with django_assert_num_queries(4):  # what is stored, savepoint, the one key, release
+    # what is stored, forgotten subjects, savepoint, the one key, release
+    with django_assert_num_queries(5):
         observe(idenfy, more, timezone.now())
     assert SubjectKey.objects.count() == 61
 
@@ -206,12 +208,30 @@ def test_a_page_of_links_costs_a_fixed_number_of_queries(idenfy, stora, django_a
     observe(idenfy, [(r, Traits(customer_refs=(r,))) for r in refs], timezone.now())
     contacts = [(f"con_{n}", Traits(customer_refs=(r,))) for n, r in enumerate(refs)]
 
-    # what is stored, savepoint, subjects, their ids, keys, the shared references, the
-    # new persons, the subjects' links, their events, release; PostgreSQL takes locks
-    with django_assert_num_queries(10 + (connection.vendor == "postgresql")):
+    # what is stored, forgotten subjects, savepoint, subjects, their ids, keys, the
+    # shared references, the new persons, the subjects' links, their events, release;
+    # PostgreSQL takes locks
+    with django_assert_num_queries(11 + (connection.vendor == "postgresql")):
         observe(stora, contacts, timezone.now())
 
     assert Person.objects.count() == 40
     for n, r in enumerate(refs):
         assert subject(idenfy, r).person_id == subject(stora, f"con_{n}").person_id
     assert LinkEvent.objects.filter(rule="customer_ref").count() == 80
+
+
+def test_a_forgotten_subject_is_not_observed_again(idenfy, stora, admin_user):
+    from idvdash.retention.erasure import forget_subject
+
+    write(idenfy, record("scan-1", "client-9", Traits(customer_refs=("client-9",), **JONAS_KW)))
+    forget_subject(subject=subject(idenfy, "client-9"), by=admin_user, reason="Erasure request 17.")
+
+    write(idenfy, record("scan-2", "client-9", Traits(customer_refs=("client-9",), **JONAS_KW)))
+    write(stora, record("idver_9", "con_9", Traits(customer_refs=("client-9",))))
+
+    assert not Subject.objects.filter(account=idenfy, ref="client-9").exists()
+    assert not SubjectKey.objects.filter(subject__account=idenfy).exists()
+    assert Person.objects.count() == 0
+
+
+JONAS_KW = {"names": JONAS.names, "birth_dates": JONAS.birth_dates}

@@ -75,8 +75,9 @@ def footprint(make_account, sandbox, reviewer, admin_user, django_capture_on_com
     subject_rows = Verification.objects.filter(account=account, subject_ref=row.subject_ref)
 
     person = Person.objects.create()
-    subject = Subject.objects.create(
-        account=account, provider="idenfy", ref=row.subject_ref, person=person
+    # The sync and the live read observed the subject already (idvdash/people).
+    subject, _ = Subject.objects.update_or_create(
+        account=account, ref=row.subject_ref, defaults={"provider": "idenfy", "person": person}
     )
     traits = Traits(
         names=(f"{person_facts.first_name} {person_facts.last_name}",),
@@ -86,12 +87,12 @@ def footprint(make_account, sandbox, reviewer, admin_user, django_capture_on_com
         customer_refs=(person_facts.client_id,),
     )
     for key in keys.derive(traits):
-        SubjectKey.objects.create(
+        SubjectKey.objects.get_or_create(
             subject=subject,
             kind=key.kind,
             key_id=key.key_id,
             digest=key.digest,
-            seen_at=timezone.now(),
+            defaults={"seen_at": timezone.now()},
         )
     LinkEvent.objects.create(
         person=person,
