@@ -45,7 +45,6 @@ if TYPE_CHECKING:
     from .models import Verification
     from .queries import Cursor
 
-SAME_SUBJECT_LIMIT = 20
 MAX_PK = 2**63 - 1
 SURROGATES_START, SURROGATES_END = 0xD800, 0xDFFF
 # Substring search walks trigram indexes, which need three characters to narrow anything.
@@ -256,24 +255,6 @@ class VerificationQuerySet(QuerySet):
         if not 0 < pk <= MAX_PK:
             return None
         return (self.select_related("account").only(*LIVE_COLUMNS).filter(pk=pk)).first()
-
-    def same_subject_as(
-        self, verification: Verification, *, limit: int = SAME_SUBJECT_LIMIT
-    ) -> list[Verification]:
-        """Return up to `limit` other rows of the same subject in the same account (one query).
-
-        A subject reference is the provider's own id of the person: equal references at
-        two providers say nothing (the same person across providers is `idvdash/people`'s).
-        """
-        if not verification.subject_ref:
-            return []
-        return list(
-            self.for_list()
-            .for_subject(verification.subject_ref)
-            .filter(account_id=verification.account_id)
-            .exclude(pk=verification.pk)
-            .ordered(Sort.UPDATED_DESC)[:limit]
-        )
 
     def outcome_totals(self) -> list[dict[str, Any]]:
         """Return {"provider", "outcome", "n"} for each provider and outcome (one query)."""
