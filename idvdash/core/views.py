@@ -4,7 +4,8 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
 from idvdash.core.http import HtmxHttpRequest
-from idvdash.figures import charts, export, health, read
+from idvdash.figures import drawn as figures_drawn
+from idvdash.figures import export, health, read
 from idvdash.figures.forms import OverviewForm
 from idvdash.verifications.views.access import reviewer_required
 
@@ -28,10 +29,9 @@ def overview(request: HtmxHttpRequest) -> TemplateResponse:
         form = OverviewForm(request.GET or None)  # unbound: the defaults show as chosen
         form.is_valid()
         scope = form.scope()
-        data = read.overview(scope)
-        context |= {"form": form, "scope": scope, "data": data, "cases": read.case_counts(scope)}
-        context["selects"] = form.selects(scope)
-        context |= _drawn(data)
+        drawn = figures_drawn.drawn(scope)
+        context |= {"form": form, "scope": scope, "drawn": drawn, "data": drawn.data}
+        context |= {"cases": read.case_counts(scope), "selects": form.selects(scope)}
         if request.user.has_perm(VIEW_SYNC):
             context["health"] = _health(scope)
     return TemplateResponse(request, "core/overview.html", context)
@@ -51,30 +51,6 @@ def overview_csv(request: HtmxHttpRequest) -> HttpResponse:
     name = f"idvdash-overview-{scope.today.isoformat()}-{scope.days}d.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
-
-
-def _drawn(data: read.Overview) -> dict:
-    """The small-multiples charts as SVG, each on the scale of its own chart."""
-    drawn = {}
-    for name, series in (("providers", data.per_provider), ("outcomes", data.per_outcome)):
-        peak = max((m.value for s in series for m in s.marks), default=0)
-        drawn[f"{name}_svg"] = [(s, charts.strip(s, peak=peak, chart_id=name)) for s in series]
-        drawn[f"{name}_peak"] = peak
-    drawn["providers_table"] = charts.day_table(
-        data.per_provider, data.days, caption="Verifications per day and provider"
-    )
-    drawn["outcomes_table"] = charts.day_table(
-        data.per_outcome, data.days, caption="Verifications per day and outcome"
-    )
-    peak = max((r.decided for r in data.rates), default=0)
-    drawn["rates"] = [
-        (r, charts.bar(r.approved, peak=r.decided or 1, kind="approved")) for r in data.rates
-    ]
-    peak = max((r.records for r in data.reasons), default=0)
-    drawn["reasons"] = [(r, charts.bar(r.records, peak=peak)) for r in data.reasons]
-    peak = max((m.value for m in data.backlog), default=0)
-    drawn["backlog"] = [(m, charts.bar(m.value, peak=peak)) for m in data.backlog]
-    return drawn
 
 
 def _health(scope: read.Scope) -> list:

@@ -15,7 +15,7 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
-from .read import Mark, Series
+from .read import Series
 
 WIDTH = 720
 STRIP_HEIGHT = 44
@@ -29,7 +29,7 @@ def strip(series: Series, *, peak: int, chart_id: str) -> SafeString:
     Each bar is a link (its accessible name is its <title>); a transparent rect the
     height of the chart makes a short bar as easy to click as a tall one.
     """
-    slot = WIDTH / max(len(series.marks), 1)
+    slot = WIDTH / max(len(series.counts), 1)
     gap = 1 if slot > 4 else 0
     label = escape(series.label)
     parts = [
@@ -40,18 +40,19 @@ def strip(series: Series, *, peak: int, chart_id: str) -> SafeString:
         f'y2="{STRIP_HEIGHT - 0.5}"/>'
     ]
     width, hit = f"{max(slot - gap, 0.5):.1f}", f"{slot:.1f}"
-    key = escape(series.key)
-    for i, mark in enumerate(series.marks):
-        if not mark.value:
+    # What every bar of the series shares, escaped once.
+    opening = f'<a href="{_href(series.prefix)}&amp;created_from='
+    data = f'" data-chart="{chart_id}" data-series="{escape(series.key)}" data-value="'
+    for i, (iso, n) in enumerate(zip(series.days, series.counts, strict=True)):
+        if not n:
             continue  # an empty day draws nothing; its 0 (and its door) is in the table
         x = i * slot
-        height = (STRIP_HEIGHT - 2) * mark.value / peak
+        height = (STRIP_HEIGHT - 2) * n / peak
         if height < 1.5:
             height = 1.5  # a day with records is never invisible
         parts.append(
-            f'<a href="{_href(mark.href)}" data-chart="{chart_id}" data-series="{key}" '
-            f'data-value="{mark.value}">'
-            f"<title>{escape(mark.title)}</title>"
+            f'{opening}{iso}&amp;created_to={iso}{data}{n}">'
+            f"<title>{label}, created {iso} (UTC): {n:,}</title>"
             f'<rect class="hit" x="{x:.1f}" width="{hit}" height="{STRIP_HEIGHT}"/>'
             f'<rect class="bar" x="{x + gap / 2:.1f}" y="{STRIP_HEIGHT - 1 - height:.1f}" '
             f'width="{width}" height="{height:.1f}"/></a>'
@@ -83,9 +84,16 @@ def bar(value: int | float, *, peak: int | float, kind: str = "") -> SafeString:
 def day_table(series: Sequence[Series], days, *, caption: str) -> SafeString:
     """The numbers of a small-multiples chart: a row per day, a column per series."""
     head = "".join(f'<th scope="col" class="num">{escape(s.label)}</th>' for s in series)
+    prefixes = [f"{_href(s.prefix)}&amp;created_from=" for s in series]
     rows = []
     for i, day in enumerate(days):
-        cells = "".join(_cell(s.marks[i]) for s in series)
+        iso = day.isoformat()
+        cells = "".join(
+            f'<td class="num"><a href="{prefix}{iso}&amp;created_to={iso}">{s.counts[i]:,}</a></td>'
+            if s.counts[i]
+            else f'<td class="num"><a class="zero" href="{prefix}{iso}&amp;created_to={iso}">0</a></td>'
+            for s, prefix in zip(series, prefixes, strict=True)
+        )
         rows.append(f'<tr><th scope="row">{day:%a %d %b}</th>{cells}</tr>')
     totals = "".join(
         f'<td class="num"><a href="{_href(s.href)}">{s.total:,}</a></td>' for s in series
@@ -96,9 +104,3 @@ def day_table(series: Sequence[Series], days, *, caption: str) -> SafeString:
         f"<tbody>{''.join(rows)}</tbody>"
         f'<tfoot><tr><th scope="row">Period</th>{totals}</tr></tfoot></table>'
     )
-
-
-def _cell(mark: Mark) -> str:
-    if not mark.value:
-        return f'<td class="num"><a class="zero" href="{_href(mark.href)}">0</a></td>'
-    return f'<td class="num"><a href="{_href(mark.href)}">{mark.value:,}</a></td>'

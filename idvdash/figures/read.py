@@ -17,8 +17,8 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import quote_plus
 
-from django.db.models import Case, CharField, IntegerField, Q, Sum, Value, When
-from django.db.models.functions import Cast
+from django.db import connection
+from django.db.models import Q
 from django.urls import reverse
 
 from idvdash.providers import vocabulary
@@ -123,13 +123,32 @@ class Mark:  # dataclasses pay for every field they set
 
 @dataclass(slots=True)
 class Series:
-    """One row of a small-multiples chart (a provider, an outcome) over the period's days."""
+    """One row of a small-multiples chart (a provider, an outcome) over the period's days:
+    a count per day, and the door of a day is the series' door (`prefix`) and that day."""
 
     key: str
     label: str
-    marks: list[Mark]
+    days: list[str]  # ISO, oldest first
+    counts: list[int]
+    prefix: str
     total: int
     href: str
+
+    def day_href(self, iso: str) -> str:
+        return f"{self.prefix}&created_from={iso}&created_to={iso}"
+
+    @property
+    def marks(self) -> list[Mark]:
+        """Each day as a Mark (for the CSV and tests; the charts draw from the counts)."""
+        return [
+            Mark(
+                label=iso,
+                value=n,
+                href=self.day_href(iso),
+                title=f"{self.label}, created {iso} (UTC): {n:,}",
+            )
+            for iso, n in zip(self.days, self.counts, strict=True)
+        ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,105 +215,154 @@ class Overview:
         return not self.total and not any(m.value for m in self.unknown_day)
 
 
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """The rows of the Overview's three queries, as plain tuples: equal rows draw equal
+    charts, so they also key the drawn charts (see figures.drawn)."""
+
+    # (what, ISO day or "", provider or outcome, records, approved, decided), where
+    # what is DAY_PROVIDER, DAY_OUTCOME, BEFORE (a provider in the period before) or
+    # NO_DAY (a provider's records with no creation day).
+    days: tuple[tuple[str, str, str, int, int, int], ...]
+    reasons: tuple[tuple[str, str, int, int], ...]  # (provider, code, in period, before)
+    backlog: tuple[tuple[int, int], ...]  # (age bucket, records); bucket -1: no day
+
+
+DAY_PROVIDER, DAY_OUTCOME, BEFORE, NO_DAY = "p", "o", "b", "u"
+
+
 def overview(scope: Scope) -> Overview:
-    """Read every chart's figures for `scope`: four queries, each on an index, each
-    returning at most a row per day, provider and outcome of the period (summed in
-    the database: a 90-day page reads a few thousand figures, never the mirror)."""
-    in_period = _period_rows(scope)
-    before, unknown = _before_and_unknown(scope)
+    return build(scope, fetch(scope))
+
+
+def fetch(scope: Scope) -> Fetched:
+    """Every chart's figures for `scope` in three queries on the figures' indexes, each
+    summed in the database to at most a row per day and provider or outcome: a 90-day
+    page reads a few thousand figures, never the mirror."""
+    return Fetched(days=_day_rows(scope), reasons=_reason_rows(scope), backlog=_backlog_rows(scope))
+
+
+def build(scope: Scope, fetched: Fetched) -> Overview:
+    by_provider, by_outcome = [], []
+    approved: dict[str, int] = defaultdict(int)
+    decided: dict[str, int] = defaultdict(int)
+    before: dict[str, tuple[int, int, int]] = {}
+    no_day: dict[str, int] = {}
+    for what, iso, key, n, approved_n, decided_n in fetched.days:
+        if what == DAY_PROVIDER:
+            by_provider.append((iso, key, n))
+            approved[key] += approved_n
+            decided[key] += decided_n
+        elif what == DAY_OUTCOME:
+            by_outcome.append((iso, key, n))
+        elif what == BEFORE:
+            before[key] = (n, approved_n, decided_n)
+        else:
+            no_day[key] = n
     days = [scope.start + timedelta(days=i) for i in range(scope.days)]
-    providers = _providers(scope, [*in_period, *before, *unknown])
+    present = {key for _iso, key, _n in by_provider} | before.keys() | no_day.keys()
+    providers = _providers(scope, present)
+    outcomes = _outcomes({key for _iso, key, _n in by_outcome})
     return Overview(
         scope=scope,
         days=days,
-        per_provider=_per_day(scope, days, in_period, "provider", providers),
-        per_outcome=_per_day(scope, days, in_period, "outcome", _outcomes(in_period)),
-        rates=_rates(scope, in_period, before, providers),
-        reasons=_reasons(scope),
-        unknown_day=_unknown_day(scope, unknown, providers),
-        backlog=_backlog(scope),
-        total=sum(r["n"] for r in in_period),
+        per_provider=_per_day(scope, days, by_provider, "provider", providers),
+        per_outcome=_per_day(scope, days, by_outcome, "outcome", outcomes),
+        rates=_rates(scope, providers, approved, decided, before),
+        reasons=_reasons(scope, fetched.reasons),
+        unknown_day=_unknown_day(scope, no_day, providers),
+        backlog=_backlog(scope, fetched.backlog),
+        total=sum(n for _iso, _key, n in by_provider),
     )
 
 
-def _period_rows(scope: Scope) -> list[dict[str, Any]]:
-    """The period's figures by day (as ISO text: a month of them is a thousand rows, and
-    parsing each into a date costs more than the query), provider and outcome, summed
-    over accounts."""
-    rows = (
-        DailyFigure.objects.filter(scope.q(), day__gte=scope.start, day__lte=scope.today)
-        .annotate(iso=Cast("day", CharField()))
-        .values_list("iso", "provider", "outcome")
-        .annotate(n=Sum("records"))
-        .order_by()
+# The queries are fixed SQL, the same on both engines: through the ORM, compiling them
+# and converting each row cost more than running them.
+DAILY = DailyFigure._meta.db_table
+REASONS = ReasonFigure._meta.db_table
+
+
+def _day_rows(scope: Scope) -> tuple[tuple[str, str, str, int, int, int], ...]:
+    """The period by day and provider (with the approved and decided among them, for the
+    rates) and by day and outcome; the period before, and the records with no creation
+    day, by provider. Each part groups in the order of the covering index on (day,
+    provider, outcome, records) where it can: grouping by day and provider and outcome
+    at once returns several times the rows, and fetching them cost more than the sums."""
+    where, params = _scoped(scope)
+    start, today, unknown = _day(scope.start), _day(scope.today), _day(UNKNOWN_DAY)
+    decided = ", ".join(["%s"] * len(DECIDED))
+    sums = (
+        "SUM(records), SUM(CASE WHEN outcome = %s THEN records ELSE 0 END), "
+        f"SUM(CASE WHEN outcome IN ({decided}) THEN records ELSE 0 END)"
     )
-    return [
-        {"day": iso, "provider": provider, "outcome": outcome, "n": n}
-        for iso, provider, outcome, n in rows
-        if n
-    ]
-
-
-def _before_and_unknown(scope: Scope) -> tuple[list[dict], list[dict]]:
-    """The period before this one, and the records without a creation day, by provider
-    and outcome (one query)."""
-    before = Q(day__gte=scope.before_start, day__lt=scope.start)
-    rows = (
-        DailyFigure.objects.filter(scope.q(), before | Q(day=UNKNOWN_DAY))
-        .annotate(unknown=Case(When(day=UNKNOWN_DAY, then=Value(True)), default=Value(False)))
-        .values("unknown", "provider", "outcome")
-        .annotate(n=Sum("records"))
-        .order_by()
+    sums_params = [Outcome.APPROVED.value, *DECIDED]
+    having = "HAVING SUM(records) <> 0"
+    sql = (
+        f"SELECT '{DAY_PROVIDER}', CAST(day AS text), provider, {sums} FROM {DAILY} "  # noqa: S608 -- fixed text; values are parameters
+        f"WHERE day >= %s AND day <= %s{where} GROUP BY day, provider {having} "
+        f"UNION ALL SELECT '{DAY_OUTCOME}', CAST(day AS text), outcome, SUM(records), 0, 0 "
+        f"FROM {DAILY} WHERE day >= %s AND day <= %s{where} GROUP BY day, outcome {having} "
+        f"UNION ALL SELECT '{BEFORE}', '', provider, {sums} FROM {DAILY} "
+        f"WHERE day >= %s AND day < %s{where} GROUP BY provider {having} "
+        f"UNION ALL SELECT '{NO_DAY}', '', provider, {sums} FROM {DAILY} "
+        f"WHERE day = %s{where} GROUP BY provider {having}"
     )
-    rows = [r for r in rows if r["n"]]
-    return [r for r in rows if not r["unknown"]], [r for r in rows if r["unknown"]]
+    by_day = [start, today, *params]
+    before = [_day(scope.before_start), start, *params]
+    return _select(
+        sql,
+        [*sums_params, *by_day, *by_day, *sums_params, *before, *sums_params, unknown, *params],
+    )
 
 
-def _providers(scope: Scope, rows: Iterable[dict]) -> list[tuple[str, str]]:
+def _providers(scope: Scope, present: set[str]) -> list[tuple[str, str]]:
     if scope.provider:
         return [(scope.provider, ProviderKind(scope.provider).label)]
-    present = {r["provider"] for r in rows}
     return [(kind.value, kind.label) for kind in ProviderKind if kind.value in present]
 
 
-def _outcomes(rows: Iterable[dict]) -> list[tuple[str, str]]:
-    present = {r["outcome"] for r in rows}
+def _outcomes(present: set[str]) -> list[tuple[str, str]]:
     return [(o.value, o.label) for o in Outcome if o.value in present]
 
 
 def _per_day(
-    scope: Scope, days: list[date], rows: list[dict], by: str, keys: list[tuple[str, str]]
+    scope: Scope,
+    days: list[date],
+    rows: list[tuple[str, str, int]],
+    by: str,
+    keys: list[tuple[str, str]],
 ) -> list[Series]:
-    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for row in rows:
-        counts[row[by]][row["day"]] += row["n"]  # the day as ISO text
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    for iso, key, n in rows:
+        counts[key][iso] = n
+    isos = [day.isoformat() for day in days]
     series = []
     for key, label in keys:
-        # One door per day: the series' own URL and the day (ISO dates need no quoting).
-        prefix = scope.door(**{by: key})
         column = counts[key]
-        marks = []
-        for day in days:
-            iso = day.isoformat()
-            n = column[iso]
-            marks.append(
-                Mark(
-                    label=iso,
-                    value=n,
-                    href=f"{prefix}&created_from={iso}&created_to={iso}",
-                    title=f"{label}, created {iso} (UTC): {n:,}",
-                )
+        per_day = [column.get(iso, 0) for iso in isos]
+        series.append(
+            Series(
+                key=key,
+                label=label,
+                days=isos,
+                counts=per_day,
+                # One door per day: the series' own URL and the day (ISO dates need no
+                # quoting), joined where it is drawn.
+                prefix=scope.door(**{by: key}),
+                total=sum(per_day),
+                href=scope.period_door(**{by: key}),
             )
-        total = sum(m.value for m in marks)
-        series.append(Series(key, label, marks, total, scope.period_door(**{by: key})))
+        )
     return series
 
 
 def _rates(
-    scope: Scope, rows: list[dict], before: list[dict], providers: list[tuple[str, str]]
+    scope: Scope,
+    providers: list[tuple[str, str]],
+    approved: dict[str, int],
+    decided: dict[str, int],
+    before: dict[str, tuple[int, int, int]],
 ) -> list[Rate]:
-    approved, decided = _approved_and_decided(rows)
-    approved_before, decided_before = _approved_and_decided(before)
     return [
         Rate(
             provider=kind,
@@ -303,64 +371,52 @@ def _rates(
             decided=decided[kind],
             approved_href=scope.period_door(provider=kind, outcome=Outcome.APPROVED.value),
             decided_href=scope.period_door(provider=kind, outcome=list(DECIDED)),
-            approved_before=approved_before[kind],
-            decided_before=decided_before[kind],
+            approved_before=before.get(kind, (0, 0, 0))[1],
+            decided_before=before.get(kind, (0, 0, 0))[2],
             decided_before_href=scope.before_door(provider=kind, outcome=list(DECIDED)),
         )
         for kind, label in providers
     ]
 
 
-def _approved_and_decided(rows: list[dict]) -> tuple[dict[str, int], dict[str, int]]:
-    approved: dict[str, int] = defaultdict(int)
-    decided: dict[str, int] = defaultdict(int)
-    for row in rows:
-        if row["outcome"] in DECIDED:
-            decided[row["provider"]] += row["n"]
-        if row["outcome"] == Outcome.APPROVED:
-            approved[row["provider"]] += row["n"]
-    return approved, decided
-
-
-def _reasons(scope: Scope) -> list[Reason]:
+def _reason_rows(scope: Scope) -> tuple[tuple[str, str, int, int], ...]:
     """The codes most records of the period carry, with their count in the period before
-    (rising or falling), leaving out codes that only restate an outcome (a few more are
-    read than shown, so those can be dropped)."""
-    in_period = Q(day__gte=scope.start)
-    rows = (
-        ReasonFigure.objects.filter(scope.q(), day__gte=scope.before_start, day__lte=scope.today)
-        .values("provider", "code")
-        .annotate(
-            n=Sum("records", filter=in_period, default=0),
-            before=Sum("records", filter=~in_period, default=0),
-        )
-        .filter(n__gt=0)
-        .order_by("-n", "provider", "code")[: TOP_REASONS * 3]
+    (a few more are read than shown, so codes that restate an outcome can be dropped)."""
+    where, params = _scoped(scope)
+    start = _day(scope.start)
+    in_period = "SUM(CASE WHEN day >= %s THEN records ELSE 0 END)"
+    return _select(
+        f"SELECT provider, code, {in_period}, SUM(CASE WHEN day < %s THEN records ELSE 0 END) "  # noqa: S608 -- fixed text; values are parameters
+        f"FROM {REASONS} WHERE day >= %s AND day <= %s{where} "
+        f"GROUP BY provider, code HAVING {in_period} > 0 "
+        f"ORDER BY 3 DESC, provider, code LIMIT {TOP_REASONS * 3}",
+        [start, start, _day(scope.before_start), _day(scope.today), *params, start],
     )
+
+
+def _reasons(scope: Scope, rows: Iterable[tuple[str, str, int, int]]) -> list[Reason]:
+    """The top reasons, rising or falling, leaving out codes that only restate an outcome."""
     reasons = []
-    for row in rows:
-        described = vocabulary.describe(row["provider"], row["code"])
+    for provider, code, n, before in rows:
+        described = vocabulary.describe(provider, code)
         if described.category in NOT_REASONS:  # describe() names the category by its label
             continue
         reasons.append(
             Reason(
-                provider=row["provider"],
-                provider_label=_label(row["provider"]),
-                code=row["code"],
+                provider=provider,
+                provider_label=_label(provider),
+                code=code,
                 meaning=described.meaning,
-                records=row["n"],
-                href=scope.period_door(provider=row["provider"], reason=row["code"]),
-                records_before=row["before"],
-                before_href=scope.before_door(provider=row["provider"], reason=row["code"]),
+                records=n,
+                href=scope.period_door(provider=provider, reason=code),
+                records_before=before,
+                before_href=scope.before_door(provider=provider, reason=code),
             )
         )
     return reasons[:TOP_REASONS]
 
 
-def _unknown_day(scope: Scope, rows: list[dict], providers) -> list[Mark]:
-    counts: dict[str, int] = defaultdict(int)
-    for row in rows:
-        counts[row["provider"]] += row["n"]
+def _unknown_day(scope: Scope, counts: dict[str, int], providers) -> list[Mark]:
     return [
         Mark(
             label=label,
@@ -369,35 +425,73 @@ def _unknown_day(scope: Scope, rows: list[dict], providers) -> list[Mark]:
             title=f"{label}: {counts[kind]:,} records whose provider gave no creation time",
         )
         for kind, label in providers
-        if counts[kind]
+        if counts.get(kind)
     ]
 
 
-def _backlog(scope: Scope) -> list[Mark]:
-    """The records the providers are still checking (in review), by age of creation,
-    summed per age bucket in the database (one query on the outcome's index)."""
-    buckets = [When(day=UNKNOWN_DAY, then=Value(-1))]  # first: the oldest date of all
+def _age_doors(scope: Scope) -> list[tuple[date | None, date | None]]:
+    """Each age bucket's creation days (from, to). The youngest bucket has no upper date:
+    a creation time "tomorrow" (a provider's clock ahead of ours) is still counted, and
+    still in its list."""
     doors = []
-    for i, (_text, youngest, oldest) in enumerate(AGE_BUCKETS):
-        # The youngest bucket has no upper date: a creation time "tomorrow" (a provider's
-        # clock ahead of ours) is still counted, and still in its list.
+    for _text, youngest, oldest in AGE_BUCKETS:
         created_from = scope.today - timedelta(days=oldest) if oldest is not None else None
         created_to = scope.today - timedelta(days=youngest) if youngest else None
-        condition = Q()
-        if created_from is not None:
-            condition &= Q(day__gte=created_from)
-        if created_to is not None:
-            condition &= Q(day__lte=created_to)
-        buckets.append(When(condition, then=Value(i)))
         doors.append((created_from, created_to))
-    counts = dict(
-        DailyFigure.objects.filter(scope.q(), outcome=Outcome.IN_REVIEW)
-        .annotate(bucket=Case(*buckets, output_field=IntegerField()))
-        .values_list("bucket")
-        .annotate(n=Sum("records"))
-        .order_by()
-    )
+    return doors
+
+
+def _backlog_rows(scope: Scope) -> tuple[tuple[int, int], ...]:
+    """The records the providers are still checking (in review), summed per age bucket
+    (bucket -1: no creation day), each a sum over a range of the index on (outcome, day,
+    records): one query, no grouping."""
+    where, params = _scoped(scope)
+    ranges = [("day = %s", [_day(UNKNOWN_DAY)])]
+    for created_from, created_to in _age_doors(scope):
+        # The oldest bucket has no first day, but the day of no creation time is not in it.
+        low = ("day >= %s", _day(created_from)) if created_from else ("day > %s", _day(UNKNOWN_DAY))
+        bounds, values = [low[0]], [low[1]]
+        if created_to is not None:
+            bounds.append("day <= %s")
+            values.append(_day(created_to))
+        ranges.append((" AND ".join(bounds), values))
+    columns, values = [], []
+    for condition, condition_params in ranges:
+        columns.append(
+            f"(SELECT COALESCE(SUM(records), 0) FROM {DAILY} "  # noqa: S608 -- fixed text; values are parameters
+            f"WHERE outcome = %s AND {condition}{where})"
+        )
+        values += [Outcome.IN_REVIEW.value, *condition_params, *params]
+    (row,) = _select(f"SELECT {', '.join(columns)}", values)
+    return tuple(zip(range(-1, len(AGE_BUCKETS)), row, strict=True))
+
+
+def _scoped(scope: Scope) -> tuple[str, list[Any]]:
+    """The scope's provider and account as SQL conditions and their parameters."""
+    where, params = "", []
+    if scope.provider:
+        where += " AND provider = %s"
+        params.append(scope.provider)
+    if scope.account is not None:
+        where += " AND account_id = %s"
+        params.append(scope.account.pk)
+    return where, params
+
+
+def _day(day: date) -> Any:
+    return connection.ops.adapt_datefield_value(day)
+
+
+def _select(sql: str, params: list[Any]) -> tuple[tuple, ...]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return tuple(tuple(row) for row in cursor.fetchall())
+
+
+def _backlog(scope: Scope, rows: Iterable[tuple[int, int]]) -> list[Mark]:
+    counts = dict(rows)
     marks = []
+    doors = _age_doors(scope)
     for i, (label, _youngest, _oldest) in enumerate(AGE_BUCKETS):
         n = counts.get(i) or 0
         created_from, created_to = doors[i]
@@ -432,19 +526,32 @@ CASE_CAP = 999
 def case_counts(scope: Scope, *, cap: int = CASE_CAP) -> list[Mark]:
     """idvdash's own cases in progress, escalated and waiting for approval, each counted
     up to `cap` on the reviews' state index (a LIMITed count per state, as the list
-    counts: "10,000+" past it), joined to the mirror only when a provider or account is
-    chosen."""
+    counts: "999+" past it), joined to the mirror only when a provider or account is
+    chosen: one query."""
     from idvdash.reviews.models import Review
+    from idvdash.verifications.models import Verification
 
-    states = (Review.State.IN_PROGRESS, Review.State.ESCALATED, Review.State.AWAITING_APPROVAL)
-    marks = []
-    for state in states:
-        reviews = Review.objects.filter(state=state)
+    reviews, mirror = Review._meta.db_table, Verification._meta.db_table
+    join, where, params = "", "", []
+    if scope.provider or scope.account is not None:
+        join = f" JOIN {mirror} v ON v.id = r.verification_id"
         if scope.provider:
-            reviews = reviews.filter(verification__provider=scope.provider)
+            where += " AND v.provider = %s"
+            params.append(scope.provider)
         if scope.account is not None:
-            reviews = reviews.filter(verification__account_id=scope.account.pk)
-        counted = reviews.order_by().values("state")[: cap + 1].count()
+            where += " AND v.account_id = %s"
+            params.append(scope.account.pk)
+    states = Review.ACTIVE_STATES
+    capped = (
+        f"(SELECT COUNT(*) FROM (SELECT 1 FROM {reviews} r{join} "  # noqa: S608 -- fixed text; values are parameters
+        f"WHERE r.state = %s{where} LIMIT {cap + 1}) AS capped)"
+    )
+    (row,) = _select(
+        f"SELECT {', '.join([capped] * len(states))}",
+        [value for state in states for value in (state.value, *params)],
+    )
+    marks = []
+    for state, counted in zip(states, row, strict=True):
         shown = f"{cap:,}+" if counted > cap else f"{counted:,}"
         marks.append(
             Mark(

@@ -1,0 +1,95 @@
+"""The Overview's charts, drawn once per distinct set of figures (per process).
+
+Drawing a 90-day page (a thousand-odd links in SVG and tables) costs several times
+its four queries. The figures are read on every request (they are never stale), and
+the drawing is kept, keyed by the scope and by the very rows those queries returned:
+equal rows draw equal charts, so a page whose figures have not changed since it was
+last drawn is served from here, and a changed figure is a new key. Bounded, least
+recently used first out; each process has its own.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+
+from . import charts, read
+
+KEEP = 32  # drawings kept per process: a few hundred KB each at 90 days
+
+_lock = threading.Lock()
+_kept: OrderedDict[tuple, Drawn] = OrderedDict()
+
+
+@dataclass(frozen=True, slots=True)
+class Drawn:
+    """What the Overview shows from the figures: the numbers and their rendered charts."""
+
+    data: read.Overview
+    volume: SafeString  # per day by provider, and by outcome
+    rates: SafeString
+    ages: SafeString  # the provider's backlog by age
+    reasons: SafeString  # top reasons, and the records with no creation day
+
+
+def drawn(scope: read.Scope) -> Drawn:
+    fetched = read.fetch(scope)
+    account = scope.account.pk if scope.account is not None else None
+    key = (scope.days, scope.today, scope.provider, account, fetched)
+    with _lock:
+        kept = _kept.get(key)
+        if kept is not None:
+            _kept.move_to_end(key)
+            return kept
+    made = draw(read.build(scope, fetched))
+    with _lock:
+        _kept[key] = made
+        while len(_kept) > KEEP:
+            _kept.popitem(last=False)
+    return made
+
+
+def forget() -> None:
+    """Drop every kept drawing (for tests of the drawing itself)."""
+    with _lock:
+        _kept.clear()
+
+
+def draw(data: read.Overview) -> Drawn:
+    context = {"data": data, "scope": data.scope, **_pictures(data)}
+    return Drawn(
+        data=data,
+        volume=render_to_string("figures/volume.html", context),
+        rates=render_to_string("figures/rates.html", context),
+        ages=render_to_string("figures/ages.html", context),
+        reasons=render_to_string("figures/reasons.html", context),
+    )
+
+
+def _pictures(data: read.Overview) -> dict:
+    """The small-multiples charts as SVG, each on the scale of its own chart, and the
+    bars of the tables."""
+    pictures = {}
+    for name, series in (("providers", data.per_provider), ("outcomes", data.per_outcome)):
+        peak = max((max(s.counts, default=0) for s in series), default=0)
+        pictures[f"{name}_svg"] = [(s, charts.strip(s, peak=peak, chart_id=name)) for s in series]
+        pictures[f"{name}_peak"] = peak
+    pictures["providers_table"] = charts.day_table(
+        data.per_provider, data.days, caption="Verifications per day and provider"
+    )
+    pictures["outcomes_table"] = charts.day_table(
+        data.per_outcome, data.days, caption="Verifications per day and outcome"
+    )
+    peak = max((r.decided for r in data.rates), default=0)
+    pictures["rates"] = [
+        (r, charts.bar(r.approved, peak=r.decided or 1, kind="approved")) for r in data.rates
+    ]
+    peak = max((r.records for r in data.reasons), default=0)
+    pictures["reasons"] = [(r, charts.bar(r.records, peak=peak)) for r in data.reasons]
+    peak = max((m.value for m in data.backlog), default=0)
+    pictures["backlog"] = [(m, charts.bar(m.value, peak=peak)) for m in data.backlog]
+    return pictures
