@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
+from idvdash.figures import drawn
 from idvdash.providers.models import ProviderAccount
 from idvdash.providers.ratelimit import close_own_connections
 from idvdash.sandbox.credentials import SANDBOX_CREDENTIALS
@@ -30,6 +31,14 @@ def django_db_setup(django_db_setup):
     (PostgreSQL) are closed before it is dropped."""
     yield
     close_own_connections()
+
+
+@pytest.fixture(autouse=True)
+def _no_kept_overview_drawings():
+    """A rolled-back test takes the figures' version back; a drawing kept at that version
+    by one test is not the next test's."""
+    yield
+    drawn.forget()
 
 
 @pytest.fixture(autouse=True)

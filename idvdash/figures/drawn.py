@@ -1,28 +1,32 @@
-"""The Overview's charts, drawn once per distinct set of figures (per process).
+"""The Overview's charts, drawn once per version of the figures (per process).
 
-Drawing a 90-day page (a thousand-odd links in SVG and tables) costs several times
-its four queries. The figures are read on every request (they are never stale), and
-the drawing is kept, keyed by the scope and by the very rows those queries returned:
-equal rows draw equal charts, so a page whose figures have not changed since it was
-last drawn is served from here, and a changed figure is a new key. Bounded, least
-recently used first out; each process has its own.
+Reading the figures of a 90-day page and drawing them (a thousand-odd links in SVG and
+tables) costs many times a plain page. The figures' version (`version.py`) changes with
+every committed write that moves a figure and costs one small query to read, so a
+drawing is kept under the scope and the version it was made at: a page whose figures
+have not changed since is served from here, and any change is a new version, so the
+charts are never stale. Kept drawings are bounded (least recently used out) and also
+expire, in case the version is ever read back lower (a database restored from a
+backup). Each process keeps its own.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from . import charts, read
+from . import charts, read, version
 
 KEEP = 32  # drawings kept per process: a few hundred KB each at 90 days
+EXPIRE_SECONDS = 600
 
 _lock = threading.Lock()
-_kept: OrderedDict[tuple, Drawn] = OrderedDict()
+_kept: OrderedDict[tuple, tuple[float, Drawn]] = OrderedDict()
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,17 +41,20 @@ class Drawn:
 
 
 def drawn(scope: read.Scope) -> Drawn:
-    fetched = read.fetch(scope)
+    # The version first: figures read after it are at least as new as it says.
+    seen = version.current()
     account = scope.account.pk if scope.account is not None else None
-    key = (scope.days, scope.today, scope.provider, account, fetched)
+    key = (scope.days, scope.today, scope.provider, account, seen)
+    now = time.monotonic()
     with _lock:
         kept = _kept.get(key)
-        if kept is not None:
+        if kept is not None and now - kept[0] < EXPIRE_SECONDS:
             _kept.move_to_end(key)
-            return kept
-    made = draw(read.build(scope, fetched))
+            return kept[1]
+    made = draw(read.overview(scope))
     with _lock:
-        _kept[key] = made
+        _kept[key] = (now, made)
+        _kept.move_to_end(key)
         while len(_kept) > KEEP:
             _kept.popitem(last=False)
     return made

@@ -26,20 +26,17 @@ UNKNOWN_DAY = date(1, 1, 1)
 
 class DailyFigure(models.Model):
     """How many mirrored verifications were created at the provider on one UTC day, per
-    account, outcome and suspicion (as the mirror holds them now)."""
+    account and outcome (as the mirror holds them now)."""
 
     day = models.DateField(help_text="The provider's creation day (UTC); 0001-01-01: not given.")
     account = models.ForeignKey(ProviderAccount, on_delete=models.CASCADE, related_name="+")
     provider = models.CharField(max_length=16)
     outcome = models.CharField(max_length=16)
-    suspected = models.BooleanField()
     records = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["day", "account", "outcome", "suspected"], name="dailyfigure_key"
-            )
+            models.UniqueConstraint(fields=["day", "account", "outcome"], name="dailyfigure_key")
         ]
         indexes = [
             # The charts read a range of days, summed by provider and outcome: covered.
@@ -95,3 +92,20 @@ class VerificationReason(models.Model):
 
     def __str__(self) -> str:
         return f"{self.verification_id} {self.code}"
+
+
+class FiguresChange(models.Model):
+    """The figures' version: the sum of `changes` grows with every committed write that
+    moves a figure, so an unchanged sum means unchanged figures (see `version.py`).
+
+    Written by the same triggers as the figures. On SQLite (one writer at a time) it is
+    one row, counted up; on PostgreSQL each writing statement appends a row once (a
+    shared row would make concurrent writers wait on each other), and `version.compact`
+    folds the rows into one, keeping the sum.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    changes = models.BigIntegerField(default=1)
+
+    def __str__(self) -> str:
+        return f"{self.changes} change(s)"

@@ -217,12 +217,11 @@ class Overview:
 
 @dataclass(frozen=True, slots=True)
 class Fetched:
-    """The rows of the Overview's three queries, as plain tuples: equal rows draw equal
-    charts, so they also key the drawn charts (see figures.drawn)."""
+    """The rows of the Overview's three queries, as plain tuples."""
 
     # (what, ISO day or "", provider or outcome, records, approved, decided), where
-    # what is DAY_PROVIDER, DAY_OUTCOME, BEFORE (a provider in the period before) or
-    # NO_DAY (a provider's records with no creation day).
+    # what is DAY_PROVIDER, DAY_OUTCOME, BEFORE (a day and provider of the period
+    # before) or NO_DAY (a provider's records with no creation day).
     days: tuple[tuple[str, str, str, int, int, int], ...]
     reasons: tuple[tuple[str, str, int, int], ...]  # (provider, code, in period, before)
     backlog: tuple[tuple[int, int], ...]  # (age bucket, records); bucket -1: no day
@@ -255,8 +254,9 @@ def build(scope: Scope, fetched: Fetched) -> Overview:
             decided[key] += decided_n
         elif what == DAY_OUTCOME:
             by_outcome.append((iso, key, n))
-        elif what == BEFORE:
-            before[key] = (n, approved_n, decided_n)
+        elif what == BEFORE:  # by day: summed here, as a GROUP BY provider sorts every row
+            n_before, approved_before, decided_before = before.get(key, (0, 0, 0))
+            before[key] = (n_before + n, approved_before + approved_n, decided_before + decided_n)
         else:
             no_day[key] = n
     days = [scope.start + timedelta(days=i) for i in range(scope.days)]
@@ -284,10 +284,10 @@ REASONS = ReasonFigure._meta.db_table
 
 def _day_rows(scope: Scope) -> tuple[tuple[str, str, str, int, int, int], ...]:
     """The period by day and provider (with the approved and decided among them, for the
-    rates) and by day and outcome; the period before, and the records with no creation
-    day, by provider. Each part groups in the order of the covering index on (day,
-    provider, outcome, records) where it can: grouping by day and provider and outcome
-    at once returns several times the rows, and fetching them cost more than the sums."""
+    rates) and by day and outcome; the period before by day and provider; the records
+    with no creation day by provider. Grouping by day first follows the covering index
+    on (day, provider, outcome, records); grouping by day, provider and outcome at once
+    returns several times the rows, and fetching them cost more than the sums."""
     where, params = _scoped(scope)
     start, today, unknown = _day(scope.start), _day(scope.today), _day(UNKNOWN_DAY)
     decided = ", ".join(["%s"] * len(DECIDED))
@@ -302,8 +302,8 @@ def _day_rows(scope: Scope) -> tuple[tuple[str, str, str, int, int, int], ...]:
         f"WHERE day >= %s AND day <= %s{where} GROUP BY day, provider {having} "
         f"UNION ALL SELECT '{DAY_OUTCOME}', CAST(day AS text), outcome, SUM(records), 0, 0 "
         f"FROM {DAILY} WHERE day >= %s AND day <= %s{where} GROUP BY day, outcome {having} "
-        f"UNION ALL SELECT '{BEFORE}', '', provider, {sums} FROM {DAILY} "
-        f"WHERE day >= %s AND day < %s{where} GROUP BY provider {having} "
+        f"UNION ALL SELECT '{BEFORE}', CAST(day AS text), provider, {sums} FROM {DAILY} "
+        f"WHERE day >= %s AND day < %s{where} GROUP BY day, provider {having} "
         f"UNION ALL SELECT '{NO_DAY}', '', provider, {sums} FROM {DAILY} "
         f"WHERE day = %s{where} GROUP BY provider {having}"
     )

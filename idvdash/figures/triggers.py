@@ -10,8 +10,8 @@ and nothing else has to remember to keep it.
 Each trigger moves one record's contribution: on insert it adds the record to its
 day's figure (an upsert); on a delete it takes it away (a plain UPDATE, so emptying
 the tables in any order never leaves a negative count behind); on an update it does
-both, and only when something counted changed (account, provider, outcome, suspicion,
-the provider's creation day, the reason codes). A re-scan that changes nothing writes
+both, and only when something counted changed (account, provider, outcome, the
+provider's creation day, the reason codes). A re-scan that changes nothing writes
 no row of the mirror and so touches no figure.
 
 Counts that fall to zero stay as rows with 0 (harmless; `rebuild()` drops them).
@@ -31,6 +31,7 @@ TABLE = "verifications_verification"
 DAILY = "figures_dailyfigure"
 REASONS = "figures_reasonfigure"
 CODES = "figures_verificationreason"
+CHANGES = "figures_figureschange"
 UNKNOWN = "0001-01-01"
 NAMES = ("figures_ins", "figures_upd", "figures_upd_reasons", "figures_del")
 
@@ -53,18 +54,16 @@ def _sqlite_codes(row: str) -> str:
 
 def _sqlite_add_daily(row: str) -> str:
     return (
-        f"INSERT INTO {DAILY} (day, account_id, provider, outcome, suspected, records) "
-        f"VALUES ({_sqlite_day(row)}, {row}.account_id, {row}.provider, {row}.outcome, "
-        f"{row}.suspected, 1) ON CONFLICT (day, account_id, outcome, suspected) "
-        "DO UPDATE SET records = records + 1;"
+        f"INSERT INTO {DAILY} (day, account_id, provider, outcome, records) "
+        f"VALUES ({_sqlite_day(row)}, {row}.account_id, {row}.provider, {row}.outcome, 1) "
+        "ON CONFLICT (day, account_id, outcome) DO UPDATE SET records = records + 1;"
     )
 
 
 def _sqlite_remove_daily(row: str) -> str:
     return (
         f"UPDATE {DAILY} SET records = records - 1 WHERE day = {_sqlite_day(row)} "
-        f"AND account_id = {row}.account_id AND outcome = {row}.outcome "
-        f"AND suspected = {row}.suspected;"
+        f"AND account_id = {row}.account_id AND outcome = {row}.outcome;"
     )
 
 
@@ -88,6 +87,13 @@ def _sqlite_remove_reasons(row: str) -> str:
     )
 
 
+# The figures' version (models.FiguresChange): one row, counted up; SQLite has one writer
+# at a time, so the row never makes a writer wait.
+_SQLITE_BUMP = (
+    f"INSERT INTO {CHANGES} (id, changes) VALUES (1, 1) "
+    "ON CONFLICT (id) DO UPDATE SET changes = changes + 1;"
+)
+
 _COUNTED = (
     "OLD.account_id IS NOT NEW.account_id OR OLD.provider IS NOT NEW.provider "
     "OR date(OLD.provider_created_at) IS NOT date(NEW.provider_created_at)"
@@ -95,15 +101,15 @@ _COUNTED = (
 
 SQLITE_INSTALL = [
     f"CREATE TRIGGER figures_ins AFTER INSERT ON {TABLE} BEGIN "
-    f"{_sqlite_add_daily('NEW')} {_sqlite_add_reasons('NEW')} END",
+    f"{_sqlite_add_daily('NEW')} {_sqlite_add_reasons('NEW')} {_SQLITE_BUMP} END",
     f"CREATE TRIGGER figures_upd AFTER UPDATE ON {TABLE} WHEN {_COUNTED} "
-    "OR OLD.outcome IS NOT NEW.outcome OR OLD.suspected IS NOT NEW.suspected BEGIN "
-    f"{_sqlite_remove_daily('OLD')} {_sqlite_add_daily('NEW')} END",
+    "OR OLD.outcome IS NOT NEW.outcome BEGIN "
+    f"{_sqlite_remove_daily('OLD')} {_sqlite_add_daily('NEW')} {_SQLITE_BUMP} END",
     f"CREATE TRIGGER figures_upd_reasons AFTER UPDATE ON {TABLE} WHEN {_COUNTED} "
     "OR OLD.reason_codes IS NOT NEW.reason_codes BEGIN "
-    f"{_sqlite_remove_reasons('OLD')} {_sqlite_add_reasons('NEW')} END",
+    f"{_sqlite_remove_reasons('OLD')} {_sqlite_add_reasons('NEW')} {_SQLITE_BUMP} END",
     f"CREATE TRIGGER figures_del AFTER DELETE ON {TABLE} BEGIN "
-    f"{_sqlite_remove_daily('OLD')} {_sqlite_remove_reasons('OLD')} END",
+    f"{_sqlite_remove_daily('OLD')} {_sqlite_remove_reasons('OLD')} {_SQLITE_BUMP} END",
 ]
 
 # ---------------------------------------------------------------- PostgreSQL
@@ -127,10 +133,17 @@ DECLARE
   counted boolean := TG_OP <> 'UPDATE' OR OLD.account_id <> NEW.account_id
     OR OLD.provider <> NEW.provider OR {_pg_day("OLD")} <> {_pg_day("NEW")};
 BEGIN
-  IF TG_OP <> 'INSERT' AND (counted OR OLD.outcome <> NEW.outcome
-      OR OLD.suspected <> NEW.suspected) THEN
+  -- The figures' version (models.FiguresChange): a row once per writing statement (a
+  -- page of a sync is one), never a shared row that would make writers wait on each
+  -- other. The setting lasts until the transaction ends.
+  IF current_setting('idvdash.figures_changed', true)
+      IS DISTINCT FROM statement_timestamp()::text THEN
+    INSERT INTO {CHANGES} (changes) VALUES (1);
+    PERFORM set_config('idvdash.figures_changed', statement_timestamp()::text, true);
+  END IF;
+  IF TG_OP <> 'INSERT' AND (counted OR OLD.outcome <> NEW.outcome) THEN
     UPDATE {DAILY} SET records = records - 1 WHERE day = {_pg_day("OLD")}
-      AND account_id = OLD.account_id AND outcome = OLD.outcome AND suspected = OLD.suspected;
+      AND account_id = OLD.account_id AND outcome = OLD.outcome;
   END IF;
   IF TG_OP <> 'INSERT' AND (counted OR OLD.reason_codes IS DISTINCT FROM NEW.reason_codes) THEN
     UPDATE {REASONS} SET records = records - 1 WHERE day = {_pg_day("OLD")}
@@ -141,11 +154,10 @@ BEGIN
   IF TG_OP = 'DELETE' THEN
     RETURN NULL;
   END IF;
-  IF counted OR OLD.outcome <> NEW.outcome OR OLD.suspected <> NEW.suspected THEN
-    INSERT INTO {DAILY} (day, account_id, provider, outcome, suspected, records)
-      VALUES ({_pg_day("NEW")}, NEW.account_id, NEW.provider, NEW.outcome, NEW.suspected, 1)
-      ON CONFLICT (day, account_id, outcome, suspected)
-      DO UPDATE SET records = {DAILY}.records + 1;
+  IF counted OR OLD.outcome <> NEW.outcome THEN
+    INSERT INTO {DAILY} (day, account_id, provider, outcome, records)
+      VALUES ({_pg_day("NEW")}, NEW.account_id, NEW.provider, NEW.outcome, 1)
+      ON CONFLICT (day, account_id, outcome) DO UPDATE SET records = {DAILY}.records + 1;
   END IF;
   IF counted OR OLD.reason_codes IS DISTINCT FROM NEW.reason_codes THEN
     INSERT INTO {CODES} (verification_id, code) SELECT NEW.id, code FROM ({_pg_codes("NEW")}) c;
@@ -165,8 +177,8 @@ PG_INSTALL = [
     # Only updates that change something counted call the function at all.
     f"CREATE TRIGGER figures_upd AFTER UPDATE ON {TABLE} FOR EACH ROW WHEN ("
     "OLD.account_id IS DISTINCT FROM NEW.account_id OR OLD.provider IS DISTINCT FROM "
-    "NEW.provider OR OLD.outcome IS DISTINCT FROM NEW.outcome OR OLD.suspected IS DISTINCT "
-    "FROM NEW.suspected OR OLD.provider_created_at IS DISTINCT FROM NEW.provider_created_at "
+    "NEW.provider OR OLD.outcome IS DISTINCT FROM NEW.outcome "
+    "OR OLD.provider_created_at IS DISTINCT FROM NEW.provider_created_at "
     "OR OLD.reason_codes IS DISTINCT FROM NEW.reason_codes) EXECUTE FUNCTION figures_keep()",
     f"CREATE TRIGGER figures_del AFTER DELETE ON {TABLE} "
     "FOR EACH ROW EXECUTE FUNCTION figures_keep()",
@@ -194,18 +206,24 @@ def _rebuild_sql(vendor: str) -> list[str]:
             "AND json_type(v.reason_codes) = 'array'"
         )
     code = "c.code" if vendor == "postgresql" else "c.value"
+    bump = (
+        f"INSERT INTO {CHANGES} (changes) VALUES (1)"
+        if vendor == "postgresql"
+        else _SQLITE_BUMP.rstrip(";")
+    )
     return [
         f"DELETE FROM {DAILY}",
         f"DELETE FROM {REASONS}",
         f"DELETE FROM {CODES}",
-        f"INSERT INTO {DAILY} (day, account_id, provider, outcome, suspected, records) "
-        f"SELECT {day}, v.account_id, v.provider, v.outcome, v.suspected, COUNT(*) "
-        f"FROM {TABLE} v GROUP BY 1, 2, 3, 4, 5",
+        f"INSERT INTO {DAILY} (day, account_id, provider, outcome, records) "
+        f"SELECT {day}, v.account_id, v.provider, v.outcome, COUNT(*) "
+        f"FROM {TABLE} v GROUP BY 1, 2, 3, 4",
         f"INSERT INTO {CODES} (verification_id, code) "
         f"SELECT DISTINCT v.id, {code} FROM {TABLE} v {lateral}",
         f"INSERT INTO {REASONS} (day, account_id, provider, code, records) "
         f"SELECT {day}, v.account_id, v.provider, r.code, COUNT(*) FROM {CODES} r "
         f"JOIN {TABLE} v ON v.id = r.verification_id GROUP BY 1, 2, 3, 4",
+        bump,
     ]
 
 

@@ -63,11 +63,14 @@ def schedule_due_syncs() -> list[SyncRun]:
     """Queue a sync for every due account; safe to call every minute from several places.
 
     Also queues the day's purge (`idvdash.retention.purge`) the first time it is called
-    on a UTC day, so retention needs no cron line of its own.
+    on a UTC day, so retention needs no cron line of its own, and folds the figures'
+    version rows into one (`idvdash.figures.version`), so reading it stays one small sum.
     """
-    from idvdash.retention import purge  # the retention app builds on this one
+    from idvdash.figures import version  # these apps build on this one
+    from idvdash.retention import purge
 
     purge.queue_daily()
+    version.compact()
     queued = []
     now = timezone.now()
     for account in due_accounts():

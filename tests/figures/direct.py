@@ -15,11 +15,11 @@ def _day(created):
 def direct_counts() -> tuple[Counter, Counter, set]:
     daily, reasons, codes = Counter(), Counter(), set()
     rows = Verification.objects.values_list(
-        "id", "account_id", "outcome", "suspected", "provider_created_at", "reason_codes"
+        "id", "account_id", "outcome", "provider_created_at", "reason_codes"
     )
-    for pk, account, outcome, suspected, created, reason_codes in rows:
+    for pk, account, outcome, created, reason_codes in rows:
         day = _day(created)
-        daily[(day, account, outcome, suspected)] += 1
+        daily[(day, account, outcome)] += 1
         carried = (
             {c for c in reason_codes if isinstance(c, str)}
             if isinstance(reason_codes, list)
@@ -34,7 +34,7 @@ def direct_counts() -> tuple[Counter, Counter, set]:
 def kept_counts() -> tuple[Counter, Counter, set]:
     daily = Counter(
         {
-            (f.day, f.account_id, f.outcome, f.suspected): f.records
+            (f.day, f.account_id, f.outcome): f.records
             for f in DailyFigure.objects.exclude(records=0)
         }
     )

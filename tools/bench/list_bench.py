@@ -34,6 +34,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
+from idvdash.figures import drawn as figures_drawn
 from idvdash.figures import read as figures_read
 from idvdash.figures import triggers as figure_triggers
 from idvdash.providers.models import ProviderAccount
@@ -373,7 +374,20 @@ def overview_figures(s: Setup) -> list[Figure]:
     figures.append(
         ratio_figure("P19 overview (90 days) ÷ /healthz", measured=a, baseline=b, at_most=10)
     )
+
+    def afresh() -> None:  # as the first view after a sync changed a figure
+        figures_drawn.forget()
+        quarter()
+
+    a, b = median_pair(afresh, healthz, s.reps * 2)
+    figures.append(
+        ratio_figure(
+            "P19 overview (90 days, figures changed) ÷ /healthz", measured=a, baseline=b, at_most=10
+        )
+    )
+    figures_drawn.forget()  # both drawn afresh: the queries of a page whose figures changed
     week = queries_of(s.reviewer, url, {"period": 7})
+    figures_drawn.forget()
     figures.append(
         ratio_figure(
             "P19 queries: overview 90 days ÷ 7 days",
