@@ -11,11 +11,12 @@ every chart has its numbers in a table beside it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
-from .read import Series
+from .read import Series, Span
 
 WIDTH = 720
 STRIP_HEIGHT = 44
@@ -43,16 +44,16 @@ def strip(series: Series, *, peak: int, chart_id: str) -> SafeString:
     # What every bar of the series shares, escaped once.
     opening = f'<a href="{_href(series.prefix)}&amp;created_from='
     data = f'" data-chart="{chart_id}" data-series="{escape(series.key)}" data-value="'
-    for i, (iso, n) in enumerate(zip(series.days, series.counts, strict=True)):
+    for i, (span, n) in enumerate(zip(series.spans, series.counts, strict=True)):
         if not n:
-            continue  # an empty day draws nothing; its 0 (and its door) is in the table
+            continue  # an empty span draws nothing; its 0 (and its door) is in the table
         x = i * slot
         height = (STRIP_HEIGHT - 2) * n / peak
         if height < 1.5:
             height = 1.5  # a day with records is never invisible
         parts.append(
-            f'{opening}{iso}&amp;created_to={iso}{data}{n}">'
-            f"<title>{label}, created {iso} (UTC): {n:,}</title>"
+            f'{opening}{span.first}&amp;created_to={span.last}{data}{n}">'
+            f"<title>{label}, created {span.label} (UTC): {n:,}</title>"
             f'<rect class="hit" x="{x:.1f}" width="{hit}" height="{STRIP_HEIGHT}"/>'
             f'<rect class="bar" x="{x + gap / 2:.1f}" y="{STRIP_HEIGHT - 1 - height:.1f}" '
             f'width="{width}" height="{height:.1f}"/></a>'
@@ -81,26 +82,37 @@ def bar(value: int | float, *, peak: int | float, kind: str = "") -> SafeString:
     )
 
 
-def day_table(series: Sequence[Series], days, *, caption: str) -> SafeString:
-    """The numbers of a small-multiples chart: a row per day, a column per series."""
+def span_table(series: Sequence[Series], *, caption: str) -> SafeString:
+    """The numbers of a small-multiples chart: a row per day (or week), a column per
+    series; every number opens its list."""
     head = "".join(f'<th scope="col" class="num">{escape(s.label)}</th>' for s in series)
+    spans = series[0].spans if series else []
+    weekly = any(span.first != span.last for span in spans)
     prefixes = [f"{_href(s.prefix)}&amp;created_from=" for s in series]
     rows = []
-    for i, day in enumerate(days):
-        iso = day.isoformat()
+    for i, span in enumerate(spans):
+        door = f"{span.first}&amp;created_to={span.last}"
         cells = "".join(
-            f'<td class="num"><a href="{prefix}{iso}&amp;created_to={iso}">{s.counts[i]:,}</a></td>'
+            f'<td class="num"><a href="{prefix}{door}">{s.counts[i]:,}</a></td>'
             if s.counts[i]
-            else f'<td class="num"><a class="zero" href="{prefix}{iso}&amp;created_to={iso}">0</a></td>'
+            else f'<td class="num"><a class="zero" href="{prefix}{door}">0</a></td>'
             for s, prefix in zip(series, prefixes, strict=True)
         )
-        rows.append(f'<tr><th scope="row">{day:%a %d %b}</th>{cells}</tr>')
+        rows.append(f'<tr><th scope="row">{_span_name(span)}</th>{cells}</tr>')
+    unit = "week, the last ending today" if weekly else "UTC day"
     totals = "".join(
         f'<td class="num"><a href="{_href(s.href)}">{s.total:,}</a></td>' for s in series
     )
     return mark_safe(  # noqa: S308 -- labels and links escaped above
         f'<table class="grid figures-table"><caption>{escape(caption)}</caption>'
-        f'<thead><tr><th scope="col">Created at the provider (UTC day)</th>{head}</tr></thead>'
+        f'<thead><tr><th scope="col">Created at the provider ({unit})</th>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody>"
         f'<tfoot><tr><th scope="row">Period</th>{totals}</tr></tfoot></table>'
     )
+
+
+def _span_name(span: Span) -> str:
+    first = date.fromisoformat(span.first)
+    if span.first == span.last:
+        return f"{first:%a %d %b}"
+    return f"{first:%d %b} to {date.fromisoformat(span.last):%d %b}"

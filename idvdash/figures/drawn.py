@@ -85,11 +85,14 @@ def _pictures(data: read.Overview) -> dict:
         peak = max((max(s.counts, default=0) for s in series), default=0)
         pictures[f"{name}_svg"] = [(s, charts.strip(s, peak=peak, chart_id=name)) for s in series]
         pictures[f"{name}_peak"] = peak
-    pictures["providers_table"] = charts.day_table(
-        data.per_provider, data.days, caption="Verifications per day and provider"
+    pictures["providers_table"] = charts.span_table(
+        data.per_provider, caption="Verifications per day and provider"
     )
-    pictures["outcomes_table"] = charts.day_table(
-        data.per_outcome, data.days, caption="Verifications per day and outcome"
+    weekly = read.outcome_step(data.scope) > 1
+    pictures["outcomes_weekly"] = weekly
+    pictures["outcomes_table"] = charts.span_table(
+        data.per_outcome,
+        caption=f"Verifications per {'week' if weekly else 'day'} and outcome",
     )
     peak = max((r.decided for r in data.rates), default=0)
     pictures["rates"] = [

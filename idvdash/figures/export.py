@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Iterator
 
+from . import read
 from .read import Mark, Overview
 
 COLUMNS = ("chart", "series", "label", "meaning", "records", "list_url")
@@ -15,9 +16,10 @@ def rows(data: Overview, cases: list[Mark]) -> Iterator[tuple]:
     for series in data.per_provider:
         for mark in series.marks:
             yield ("verifications per day", series.label, mark.label, "", mark.value, mark.href)
+    per = "week" if read.outcome_step(data.scope) > 1 else "day"
     for series in data.per_outcome:
         for mark in series.marks:
-            yield ("outcome per day", series.label, mark.label, "", mark.value, mark.href)
+            yield (f"outcome per {per}", series.label, mark.label, "", mark.value, mark.href)
     for rate in data.rates:
         yield ("approval rate", rate.label, "approved", "", rate.approved, rate.approved_href)
         decided = "approved, declined or suspected"

@@ -31,6 +31,9 @@ from .models import UNKNOWN_DAY, DailyFigure, ReasonFigure
 
 PERIODS = (7, 30, 90)
 DEFAULT_PERIOD = 30
+# The outcome mix of a period this long or longer is drawn by week: 9 outcomes over 90
+# days would be 810 bars a few pixels wide, where 13 weeks show the mix moving.
+WEEKLY_FROM = 60
 TOP_REASONS = 12
 # Age of the provider's own backlog (records it still checks), by creation day:
 # (label, youngest age in days, oldest age in days or None for "and older").
@@ -121,33 +124,46 @@ class Mark:  # dataclasses pay for every field they set
     note: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Span:
+    """The creation days one mark counts: a day, or a week of the 90-day outcome mix."""
+
+    first: str  # ISO
+    last: str  # ISO, the same as first for a day
+
+    @property
+    def label(self) -> str:
+        return self.first if self.first == self.last else f"{self.first} to {self.last}"
+
+
 @dataclass(slots=True)
 class Series:
-    """One row of a small-multiples chart (a provider, an outcome) over the period's days:
-    a count per day, and the door of a day is the series' door (`prefix`) and that day."""
+    """One row of a small-multiples chart (a provider, an outcome) over the period: a
+    count per span (day or week), and a span's door is the series' door (`prefix`) and
+    the span's days."""
 
     key: str
     label: str
-    days: list[str]  # ISO, oldest first
+    spans: list[Span]  # oldest first
     counts: list[int]
     prefix: str
     total: int
     href: str
 
-    def day_href(self, iso: str) -> str:
-        return f"{self.prefix}&created_from={iso}&created_to={iso}"
+    def span_href(self, span: Span) -> str:
+        return f"{self.prefix}&created_from={span.first}&created_to={span.last}"
 
     @property
     def marks(self) -> list[Mark]:
-        """Each day as a Mark (for the CSV and tests; the charts draw from the counts)."""
+        """Each span as a Mark (for the CSV and tests; the charts draw from the counts)."""
         return [
             Mark(
-                label=iso,
+                label=span.label,
                 value=n,
-                href=self.day_href(iso),
-                title=f"{self.label}, created {iso} (UTC): {n:,}",
+                href=self.span_href(span),
+                title=f"{self.label}, created {span.label} (UTC): {n:,}",
             )
-            for iso, n in zip(self.days, self.counts, strict=True)
+            for span, n in zip(self.spans, self.counts, strict=True)
         ]
 
 
@@ -260,14 +276,17 @@ def build(scope: Scope, fetched: Fetched) -> Overview:
         else:
             no_day[key] = n
     days = [scope.start + timedelta(days=i) for i in range(scope.days)]
+    by_day = _spans(scope, 1)
     present = {key for _iso, key, _n in by_provider} | before.keys() | no_day.keys()
     providers = _providers(scope, present)
     outcomes = _outcomes({key for _iso, key, _n in by_outcome})
     return Overview(
         scope=scope,
         days=days,
-        per_provider=_per_day(scope, days, by_provider, "provider", providers),
-        per_outcome=_per_day(scope, days, by_outcome, "outcome", outcomes),
+        per_provider=_per_span(scope, by_day, by_provider, "provider", providers),
+        per_outcome=_per_span(
+            scope, _spans(scope, outcome_step(scope)), by_outcome, "outcome", outcomes
+        ),
         rates=_rates(scope, providers, approved, decided, before),
         reasons=_reasons(scope, fetched.reasons),
         unknown_day=_unknown_day(scope, no_day, providers),
@@ -325,9 +344,26 @@ def _outcomes(present: set[str]) -> list[tuple[str, str]]:
     return [(o.value, o.label) for o in Outcome if o.value in present]
 
 
-def _per_day(
+def outcome_step(scope: Scope) -> int:
+    """Days per bar of the outcome mix."""
+    return 7 if scope.days >= WEEKLY_FROM else 1
+
+
+def _spans(scope: Scope, step: int) -> list[Span]:
+    """The period in spans of `step` days counted back from today (so the latest span is
+    whole; the first may be shorter), oldest first."""
+    spans = []
+    last = scope.today
+    while last >= scope.start:
+        first = max(last - timedelta(days=step - 1), scope.start)
+        spans.append(Span(first.isoformat(), last.isoformat()))
+        last = first - timedelta(days=1)
+    return spans[::-1]
+
+
+def _per_span(
     scope: Scope,
-    days: list[date],
+    spans: list[Span],
     rows: list[tuple[str, str, int]],
     by: str,
     keys: list[tuple[str, str]],
@@ -335,21 +371,29 @@ def _per_day(
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     for iso, key, n in rows:
         counts[key][iso] = n
-    isos = [day.isoformat() for day in days]
+    # Each day of the period to its span's place (the same list for every series).
+    place = {}
+    for i, span in enumerate(spans):
+        day = date.fromisoformat(span.first)
+        while day.isoformat() <= span.last:
+            place[day.isoformat()] = i
+            day += timedelta(days=1)
     series = []
     for key, label in keys:
-        column = counts[key]
-        per_day = [column.get(iso, 0) for iso in isos]
+        per_span = [0] * len(spans)
+        for iso, n in counts[key].items():
+            if iso in place:
+                per_span[place[iso]] += n
         series.append(
             Series(
                 key=key,
                 label=label,
-                days=isos,
-                counts=per_day,
-                # One door per day: the series' own URL and the day (ISO dates need no
-                # quoting), joined where it is drawn.
+                spans=spans,
+                counts=per_span,
+                # One door per span: the series' own URL and the span's days (ISO dates
+                # need no quoting), joined where it is drawn.
                 prefix=scope.door(**{by: key}),
-                total=sum(per_day),
+                total=sum(per_span),
                 href=scope.period_door(**{by: key}),
             )
         )
