@@ -353,9 +353,9 @@ def _spans(scope: Scope, step: int) -> list[Span]:
     """The period in spans of `step` days counted back from today (so the latest span is
     whole; the first may be shorter), oldest first."""
     spans = []
-    last = scope.today
-    while last >= scope.start:
-        first = max(last - timedelta(days=step - 1), scope.start)
+    start, last = scope.start, scope.today
+    while last >= start:
+        first = max(last - timedelta(days=step - 1), start)
         spans.append(Span(first.isoformat(), last.isoformat()))
         last = first - timedelta(days=1)
     return spans[::-1]
