@@ -36,6 +36,9 @@ def compact() -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {TABLE} LIMIT 2) AS rows")
+        if cursor.fetchone()[0] < 2:
+            return  # already one row: nothing to fold, nothing to write
         cursor.execute(
             f"WITH gone AS (DELETE FROM {TABLE} RETURNING changes) "
             f"INSERT INTO {TABLE} (changes) SELECT COALESCE(SUM(changes), 0) FROM gone"
