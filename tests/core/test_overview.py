@@ -1,6 +1,7 @@
 """The Overview page: who sees it, its period and scope form, its query count, its CSV."""
 
-from datetime import timedelta
+import itertools
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
@@ -198,3 +199,23 @@ def test_the_charts_are_drawn_again_as_soon_as_a_figure_changes(reviewer_client)
     after = reviewer_client.get(reverse("overview"))
     assert after.context["data"].total == before + 1
     assert drawn.drawn(scope) is not drawn.drawn(read.Scope(days=7, today=scope.today))
+
+
+@pytest.mark.parametrize(("period", "spans", "first_days"), [(30, 30, 1), (90, 13, 6)])
+def test_the_outcome_mix_is_by_day_then_by_week_covering_every_day(
+    reviewer_client, period, spans, first_days
+):
+    VerificationFactory(provider_created_at=days_ago(period - 1), outcome="approved")
+
+    data = reviewer_client.get(reverse("overview"), {"period": period}).context["data"]
+    (approved,) = data.per_outcome
+    got = approved.spans
+
+    assert len(got) == spans
+    assert got[0].first == data.scope.start.isoformat()
+    assert got[-1].last == data.scope.today.isoformat()
+    first, last = (date.fromisoformat(d) for d in (got[0].first, got[0].last))
+    assert (last - first).days + 1 == first_days
+    for before, after in itertools.pairwise(got):  # no gap, no overlap
+        assert date.fromisoformat(after.first) - date.fromisoformat(before.last) == timedelta(1)
+    assert approved.counts[0] == approved.total == 1
