@@ -155,11 +155,14 @@ def persons_of_rows(rows: list[Verification], *, search: str = "") -> Person | N
 
     One query for the whole page and the search together; none when neither asks.
     """
-    condition = Q()
+    refs: dict[int, set[str]] = {}
     for row in rows:
         row.person_id = None
         if row.subject_ref:
-            condition |= Q(account_id=row.account_id, ref=row.subject_ref)
+            refs.setdefault(row.account_id, set()).add(row.subject_ref)
+    condition = Q()  # a condition per account (a few), not per row: compiling is the cost
+    for account_id, account_refs in refs.items():
+        condition |= Q(account_id=account_id, ref__in=sorted(account_refs))
     text = search.strip()
     if not condition and not text:
         return None

@@ -18,6 +18,7 @@ from idvdash.reviews.queues import Queue, Sla
 from .models import Outcome
 from .queries import Cursor, Filters, Match, Sort
 from .querysets import CONTAINS_MIN_LENGTH
+from .widgets import PlainSelectMultiple
 
 MAX_STALE_DAYS = 3650
 BAD_CURSOR = "That page link is not valid for this list; showing the first page instead."
@@ -191,7 +192,7 @@ class VerificationFilterForm(forms.Form):
         required=False,
         help_text=REASON_HELP,
         error_messages={"invalid_choice": NOT_A_CODE},
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=PlainSelectMultiple(attrs={"size": 6}),
     )
     queue = forms.ChoiceField(required=False, choices=QUEUE_CHOICES, help_text=QUEUE_HELP)
     sla = forms.ChoiceField(label="SLA", required=False, choices=SLA_CHOICES, help_text=SLA_HELP)
