@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tools.bench import list_bench, picture, sync_bench, webhook_bench
+from tools.bench import list_bench, picture, sync_bench, trigger_bench, webhook_bench
 from tools.bench.harness import isolated_database, report
 
 KINDS = ["idenfy", "equals", "swan", "stora"]
@@ -57,6 +57,12 @@ class Command(BaseCommand):
         hooks_parser.add_argument("--senders", type=int, default=8, help="concurrent senders")
         hooks_parser.add_argument("--workers", type=int, default=2, help="db_worker processes")
         hooks_parser.add_argument("--json", type=Path, default=None)
+        triggers_parser = suites.add_parser(
+            "triggers", help="what the figures' version costs the mirror's inserts"
+        )
+        triggers_parser.add_argument("--rows", type=int, default=10_000)
+        triggers_parser.add_argument("--reps", type=int, default=5)
+        triggers_parser.add_argument("--json", type=Path, default=None)
         picture_parser = suites.add_parser(
             "picture",
             help="a large iDenfy account's first full picture under its real limit, simulated",
@@ -75,6 +81,9 @@ class Command(BaseCommand):
             return
         if options["suite"] == "picture":
             self.handle_picture(options)
+            return
+        if options["suite"] == "triggers":
+            self.handle_triggers(options)
             return
         rows = options["rows"]
         with isolated_database() as vendor:
@@ -124,6 +133,19 @@ class Command(BaseCommand):
                 if plan["problems"]:
                     self.stdout.write(f"{plan['query']}: {', '.join(plan['problems'])}")
                     self.stdout.write("    " + plan["plan"].replace("\n", "\n    "))
+        if not all(f.passed for f in figures):
+            self.stdout.write("Some figures missed their target.")
+
+    def handle_triggers(self, options: dict) -> None:
+        rows = options["rows"]
+        with isolated_database() as vendor:
+            figures = trigger_bench.run(rows=rows, reps=options["reps"])
+        out = (
+            options["json"]
+            or Path(settings.BASE_DIR) / "bench-results" / f"triggers-{vendor}-{rows}.json"
+        )
+        title = f"bench triggers: {rows} rows, {vendor}, median of {options['reps']}"
+        self.stdout.write(report(figures, title=title, out=out, context={"rows": rows}))
         if not all(f.passed for f in figures):
             self.stdout.write("Some figures missed their target.")
 
