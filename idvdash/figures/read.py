@@ -510,14 +510,16 @@ def _backlog_rows(scope: Scope) -> tuple[tuple[int, int], ...]:
     return tuple(zip(range(-1, len(AGE_BUCKETS)), row, strict=True))
 
 
-def _scoped(scope: Scope) -> tuple[str, list[Any]]:
-    """The scope's provider and account as SQL conditions and their parameters."""
+def _scoped(scope: Scope, *, table: str = "") -> tuple[str, list[Any]]:
+    """The scope's provider and account as SQL conditions (on `table`'s columns when
+    named) and their parameters."""
+    column = f"{table}." if table else ""
     where, params = "", []
     if scope.provider:
-        where += " AND provider = %s"
+        where += f" AND {column}provider = %s"
         params.append(scope.provider)
     if scope.account is not None:
-        where += " AND account_id = %s"
+        where += f" AND {column}account_id = %s"
         params.append(scope.account.pk)
     return where, params
 
@@ -576,15 +578,8 @@ def case_counts(scope: Scope, *, cap: int = CASE_CAP) -> list[Mark]:
     from idvdash.verifications.models import Verification
 
     reviews, mirror = Review._meta.db_table, Verification._meta.db_table
-    join, where, params = "", "", []
-    if scope.provider or scope.account is not None:
-        join = f" JOIN {mirror} v ON v.id = r.verification_id"
-        if scope.provider:
-            where += " AND v.provider = %s"
-            params.append(scope.provider)
-        if scope.account is not None:
-            where += " AND v.account_id = %s"
-            params.append(scope.account.pk)
+    where, params = _scoped(scope, table="v")
+    join = f" JOIN {mirror} v ON v.id = r.verification_id" if where else ""
     states = Review.ACTIVE_STATES
     capped = (
         f"(SELECT COUNT(*) FROM (SELECT 1 FROM {reviews} r{join} "  # noqa: S608 -- fixed text; values are parameters
