@@ -4,8 +4,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.template import Context, Template
+from django.template.defaultfilters import truncatechars
 
-from idvdash.core.templatetags.idvdash_tags import age, timedelta_short
+from idvdash.core.templatetags.idvdash_tags import age, clip, timedelta_short
 
 NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
 
@@ -34,3 +36,16 @@ def test_age_says_how_long_ago_in_the_same_units(seconds_ago, expected):
 def test_age_of_anything_but_a_datetime_is_empty():
     assert age(None) == ""
     assert age("2026-05-04") == ""
+
+
+@pytest.mark.parametrize(
+    "value", ["", "idv-123", "x" * 39, "x" * 40, "x" * 41, "a-very-long-external-id-" * 4, 12345]
+)
+def test_clip_cuts_as_truncatechars_does(value):
+    assert clip(value, 40) == truncatechars(value, 40)
+
+
+def test_clip_keeps_escaping_to_the_template():
+    html = Template("{% load idvdash_tags %}{{ v|clip:10 }}").render(Context({"v": "<b>&x"}))
+
+    assert html == "&lt;b&gt;&amp;x"
