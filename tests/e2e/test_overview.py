@@ -78,3 +78,27 @@ def test_clicking_a_bar_opens_that_days_list(live_server, reviewer, records, bro
     assert page.locator("#results tbody tr").count() == 1
     assert page.csp_violations == []
     assert errors == []
+
+
+def test_a_week_of_the_90_day_outcome_mix_opens_that_weeks_list(
+    live_server, reviewer, records, browser_page
+):
+    page = browser_page
+    errors = watch_console(page)
+    sign_in(page, live_server, reviewer, reverse("overview") + "?period=90")
+
+    # The last week (today and the six days before) holds the three declined "hit-" records.
+    bar = page.locator(
+        'svg.chart-strip a[data-chart="outcomes"][data-series="declined"][data-value="3"]'
+    )
+    bar.click()
+
+    today = timezone.now().date()
+    first = (today - timedelta(days=6)).isoformat()
+    page.wait_for_url(
+        re.compile(rf"outcome=declined&created_from={first}&created_to={today.isoformat()}")
+    )
+    assert sorted(page.locator("#results tbody tr").all_inner_texts())[0].count("hit-") == 1
+    assert page.locator("#results tbody tr").count() == 3
+    assert page.csp_violations == []
+    assert errors == []
