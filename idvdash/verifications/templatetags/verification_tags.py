@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 
 from django import template
 from django.forms import Form
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -16,6 +18,33 @@ from idvdash.verifications.models import Outcome, Verification
 from idvdash.verifications.querysets import Sort
 
 register = template.Library()
+
+_SENTINEL = 987_654_321
+
+
+@lru_cache(maxsize=16)
+def _around_pk(name: str, prefix: str, urlconf: str | None) -> tuple[str, str]:
+    """The reversed URL of `name` on either side of its one integer argument."""
+    head, tail = reverse(name, args=[_SENTINEL], urlconf=urlconf).split(str(_SENTINEL))
+    return head, tail
+
+
+def url_with_pk(name: str, pk: int) -> str:
+    """`reverse(name, args=[pk])` for a URL whose one argument is an integer: reversed
+    once per script prefix, then joined; a list page links every row, and reversing
+    each cost more than the rest of the row."""
+    head, tail = _around_pk(name, get_script_prefix(), get_urlconf())
+    return f"{head}{int(pk)}{tail}"
+
+
+@register.filter
+def detail_url(pk: int) -> str:
+    return url_with_pk("verifications:detail", pk)
+
+
+@register.filter
+def person_url(pk: int) -> str:
+    return url_with_pk("people:detail", pk)
 
 
 @register.filter
