@@ -374,8 +374,11 @@ def _per_span(
     # Each day of the period to its span's place (the same list for every series).
     place = {}
     for i, span in enumerate(spans):
-        day = date.fromisoformat(span.first)
-        while day.isoformat() <= span.last:
+        if span.first == span.last:
+            place[span.first] = i
+            continue
+        day, last = date.fromisoformat(span.first), date.fromisoformat(span.last)
+        while day <= last:
             place[day.isoformat()] = i
             day += timedelta(days=1)
     series = []
