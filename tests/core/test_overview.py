@@ -219,3 +219,16 @@ def test_the_outcome_mix_is_by_day_then_by_week_covering_every_day(
     for before, after in itertools.pairwise(got):  # no gap, no overlap
         assert date.fromisoformat(after.first) - date.fromisoformat(before.last) == timedelta(1)
     assert approved.counts[0] == approved.total == 1
+
+
+def test_a_kept_drawing_expires(monkeypatch):
+    VerificationFactory(provider_created_at=days_ago(1))
+    scope = read.Scope(days=7, today=timezone.now().date())
+    clock = [1000.0]
+    monkeypatch.setattr(drawn.time, "monotonic", lambda: clock[0])
+    first = drawn.drawn(scope)
+
+    clock[0] += drawn.EXPIRE_SECONDS - 1
+    assert drawn.drawn(scope) is first
+    clock[0] += 2
+    assert drawn.drawn(scope) is not first
