@@ -236,8 +236,9 @@ class Fetched:
     """The rows of the Overview's three queries, as plain tuples."""
 
     # (what, ISO day or "", provider or outcome, records, approved, decided), where
-    # what is DAY_PROVIDER, DAY_OUTCOME, BEFORE (a day and provider of the period
-    # before) or NO_DAY (a provider's records with no creation day).
+    # what is DAY_PROVIDER, DAY_OUTCOME (by ISO day, or by weeks back from today when
+    # the outcome mix is weekly), BEFORE (a day and provider of the period before) or
+    # NO_DAY (a provider's records with no creation day).
     days: tuple[tuple[str, str, str, int, int, int], ...]
     reasons: tuple[tuple[str, str, int, int], ...]  # (provider, code, in period, before)
     backlog: tuple[tuple[int, int], ...]  # (age bucket, records); bucket -1: no day
@@ -285,7 +286,12 @@ def build(scope: Scope, fetched: Fetched) -> Overview:
         days=days,
         per_provider=_per_span(scope, by_day, by_provider, "provider", providers),
         per_outcome=_per_span(
-            scope, _spans(scope, outcome_step(scope)), by_outcome, "outcome", outcomes
+            scope,
+            _spans(scope, outcome_step(scope)),
+            by_outcome,
+            "outcome",
+            outcomes,
+            weekly=outcome_step(scope) > 1,
         ),
         rates=_rates(scope, providers, approved, decided, before),
         reasons=_reasons(scope, fetched.reasons),
@@ -316,11 +322,14 @@ def _day_rows(scope: Scope) -> tuple[tuple[str, str, str, int, int, int], ...]:
     )
     sums_params = [Outcome.APPROVED.value, *DECIDED]
     having = "HAVING SUM(records) <> 0"
+    # The outcome mix by its spans: the day, or the whole weeks back from today.
+    weekly = outcome_step(scope) > 1
+    span, span_params = (_weeks_back(), [today]) if weekly else ("day", [])
     sql = (
         f"SELECT '{DAY_PROVIDER}', CAST(day AS text), provider, {sums} FROM {DAILY} "  # noqa: S608 -- fixed text; values are parameters
         f"WHERE day >= %s AND day <= %s{where} GROUP BY day, provider {having} "
-        f"UNION ALL SELECT '{DAY_OUTCOME}', CAST(day AS text), outcome, SUM(records), 0, 0 "
-        f"FROM {DAILY} WHERE day >= %s AND day <= %s{where} GROUP BY day, outcome {having} "
+        f"UNION ALL SELECT '{DAY_OUTCOME}', CAST({span} AS text), outcome, SUM(records), 0, 0 "
+        f"FROM {DAILY} WHERE day >= %s AND day <= %s{where} GROUP BY {span}, outcome {having} "
         f"UNION ALL SELECT '{BEFORE}', CAST(day AS text), provider, {sums} FROM {DAILY} "
         f"WHERE day >= %s AND day < %s{where} GROUP BY day, provider {having} "
         f"UNION ALL SELECT '{NO_DAY}', '', provider, {sums} FROM {DAILY} "
@@ -330,8 +339,21 @@ def _day_rows(scope: Scope) -> tuple[tuple[str, str, str, int, int, int], ...]:
     before = [_day(scope.before_start), start, *params]
     return _select(
         sql,
-        [*sums_params, *by_day, *by_day, *sums_params, *before, *sums_params, unknown, *params],
+        [
+            *[*sums_params, *by_day],
+            *[*span_params, *by_day, *span_params],
+            *[*sums_params, *before],
+            *[*sums_params, unknown, *params],
+        ],
     )
+
+
+def _weeks_back() -> str:
+    """SQL: the whole weeks from a figure's day back to today (0: today and the six days
+    before), the place of its week in `_spans(scope, 7)` counted from the end."""
+    if connection.vendor == "postgresql":
+        return "((CAST(%s AS date) - day) / 7)"
+    return "CAST((julianday(%s) - julianday(day)) / 7 AS INTEGER)"
 
 
 def _providers(scope: Scope, present: set[str]) -> list[tuple[str, str]]:
@@ -367,20 +389,19 @@ def _per_span(
     rows: list[tuple[str, str, int]],
     by: str,
     keys: list[tuple[str, str]],
+    *,
+    weekly: bool = False,
 ) -> list[Series]:
+    """`rows` are (span, key, records), the span an ISO day, or when `weekly` the whole
+    weeks back from today (`_weeks_back`)."""
     counts: dict[str, dict[str, int]] = defaultdict(dict)
-    for iso, key, n in rows:
-        counts[key][iso] = n
-    # Each day of the period to its span's place (the same list for every series).
-    place = {}
-    for i, span in enumerate(spans):
-        if span.first == span.last:
-            place[span.first] = i
-            continue
-        day, last = date.fromisoformat(span.first), date.fromisoformat(span.last)
-        while day <= last:
-            place[day.isoformat()] = i
-            day += timedelta(days=1)
+    for span_key, key, n in rows:
+        counts[key][span_key] = n
+    # Each span's key to its place (the same for every series).
+    if weekly:
+        place = {str(len(spans) - 1 - i): i for i in range(len(spans))}
+    else:
+        place = {span.first: i for i, span in enumerate(spans)}
     series = []
     for key, label in keys:
         per_span = [0] * len(spans)
