@@ -569,23 +569,26 @@ def write_rows(*, account: ProviderAccount, rows: list[dict[str, Any]], now: dat
             return ops.adapt_datetimefield_value(value)
         return value
 
+    # What every row of the call shares, adapted once rather than once per row.
+    shared = {
+        "account": account.pk,
+        "provider": account.kind,
+        **dict.fromkeys(
+            ("first_seen_at", "changed_at", "last_synced_at", "last_seen_at"),
+            adapt("first_seen_at", now),
+        ),
+    }
     placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
     pks: list[int] = []
     for start in range(0, len(rows), WRITE_BATCH):
         batch = rows[start : start + WRITE_BATCH]
         params = []
         for fields in batch:
-            values = {
-                "erased_at": None,
-                **fields,
-                "account": account.pk,
-                "provider": account.kind,
-                "first_seen_at": now,
-                "changed_at": now,
-                "last_synced_at": now,
-                "last_seen_at": now,
-            }
-            params.extend(adapt(name, values[name]) for name in INSERT_FIELDS)
+            fields = {"erased_at": None, **fields}
+            params.extend(
+                shared[name] if name in shared else adapt(name, fields[name])
+                for name in INSERT_FIELDS
+            )
         sql = (
             f"INSERT INTO {table} ({', '.join(quoted)}) "  # noqa: S608
             f"VALUES {', '.join([placeholder] * len(batch))} "
