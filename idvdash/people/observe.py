@@ -56,10 +56,11 @@ def observe(
     """
     given: dict[str, set[keys.MatchKey]] = defaultdict(set)
     refs_of: dict[str, set[str]] = defaultdict(set)
-    for ref, traits in observed:
-        if ref and traits:
-            given[ref] |= keys.derive(traits)
-            refs_of[ref] |= set(traits.customer_refs)
+    # Each subject's keys derived once per distinct facts: a page lists a subject's
+    # verifications side by side, each with the same traits (Swan: one user's).
+    for ref, traits in {(ref, traits) for ref, traits in observed if ref and traits}:
+        given[ref] |= keys.derive(traits)
+        refs_of[ref] |= set(traits.customer_refs)
     if not given:
         return
     known, new_keys, missing = _news(account, given)

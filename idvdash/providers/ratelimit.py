@@ -304,3 +304,15 @@ def close_own_connections() -> None:
     """Close the budget's own database connections (before a test database is dropped)."""
     while _own_connections:
         _own_connections.pop().close()
+
+
+def budget_has_own_connection() -> bool:
+    """Whether a thread may take from the budget apart from the caller's connection
+    (PostgreSQL); on SQLite it is taken on the caller's connection (`_transaction`)."""
+    return connections[DEFAULT_DB_ALIAS].vendor != "sqlite"
+
+
+def release_thread_connection() -> None:
+    """Close the budget's own connection of the calling thread, if it opened one (call
+    when a thread that sent requests ends)."""
+    _drop_own_connection()
