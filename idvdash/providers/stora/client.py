@@ -95,6 +95,11 @@ class StoraClient(OAuth2ClientCredentials):
                     emitted.add(version)
                     fresh.append(record)
             state.advance(records)
+            if state.updated_after is not None:
+                # Rows older than the mark are never listed again (the list starts at the
+                # mark): only versions at it are kept, so the walk's memory stays flat.
+                mark = state.updated_after
+                emitted = {v for v in emitted if v[1] is None or v[1] >= mark}
             pagination = as_dict(as_dict(body.get("meta")).get("pagination"))
             done = not rows or pagination.get("next") in (None, "", 0)
             if done:
