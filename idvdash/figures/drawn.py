@@ -61,7 +61,8 @@ def drawn(scope: read.Scope) -> Drawn:
 
 
 def forget() -> None:
-    """Drop every kept drawing (for tests of the drawing itself)."""
+    """Drop every kept drawing (tests, after each rollback; the benchmark's first view
+    after a change)."""
     with _lock:
         _kept.clear()
 
