@@ -18,7 +18,6 @@ from typing import Any
 from urllib.parse import quote_plus
 
 from django.db import connection
-from django.db.models import Q
 from django.urls import reverse
 
 from idvdash.providers import vocabulary
@@ -63,14 +62,6 @@ class Scope:
     @property
     def start(self) -> date:
         return self.today - timedelta(days=self.days - 1)
-
-    def q(self) -> Q:
-        q = Q()
-        if self.provider:
-            q &= Q(provider=self.provider)
-        if self.account is not None:
-            q &= Q(account_id=self.account.pk)
-        return q
 
     @cached_property
     def _list_path(self) -> str:
@@ -216,7 +207,6 @@ class Reason:
 @dataclass(slots=True)
 class Overview:
     scope: Scope
-    days: list[date]
     per_provider: list[Series]
     per_outcome: list[Series]
     rates: list[Rate]
@@ -276,22 +266,15 @@ def build(scope: Scope, fetched: Fetched) -> Overview:
             before[key] = (n_before + n, approved_before + approved_n, decided_before + decided_n)
         else:
             no_day[key] = n
-    days = [scope.start + timedelta(days=i) for i in range(scope.days)]
-    by_day = _spans(scope, 1)
+    step = outcome_step(scope)
     present = {key for _iso, key, _n in by_provider} | before.keys() | no_day.keys()
     providers = _providers(scope, present)
     outcomes = _outcomes({key for _iso, key, _n in by_outcome})
     return Overview(
         scope=scope,
-        days=days,
-        per_provider=_per_span(scope, by_day, by_provider, "provider", providers),
+        per_provider=_per_span(scope, _spans(scope, 1), by_provider, "provider", providers),
         per_outcome=_per_span(
-            scope,
-            _spans(scope, outcome_step(scope)),
-            by_outcome,
-            "outcome",
-            outcomes,
-            weekly=outcome_step(scope) > 1,
+            scope, _spans(scope, step), by_outcome, "outcome", outcomes, weekly=step > 1
         ),
         rates=_rates(scope, providers, approved, decided, before),
         reasons=_reasons(scope, fetched.reasons),
