@@ -27,7 +27,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Case, Value, When
+from django.db.models import Case, F, Value, When
 
 from idvdash.providers.models import ProviderAccount
 from idvdash.providers.traits import Traits
@@ -38,6 +38,12 @@ from .models import LinkEvent, Person, Subject, SubjectKey
 
 # LinkEvent.rule of an automatic link.
 CUSTOMER_REF_RULE = "customer_ref"
+
+# Subjects are found by their refs; the account only filters them (`+ 0` keeps it out
+# of every index). While a new account's first import runs, PostgreSQL's statistics
+# call it nearly empty and would walk the account's own index instead, reading every
+# subject imported so far for each page (as the sync's lookup did, `sync._stored`).
+OF_ACCOUNT = "s.account_id + 0 = %s"
 
 
 def observe(
@@ -128,16 +134,16 @@ def _known(
     quote = connection.ops.quote_name
     subjects, keys_table = quote(Subject._meta.db_table), quote(SubjectKey._meta.db_table)
     if connection.vendor == "postgresql":
-        matching, params = "= ANY(%s)", [key_id, account.pk, refs]
+        matching, params = "= ANY(%s)", [key_id, refs, account.pk]
     else:
         matching = f"IN ({', '.join(['%s'] * len(refs))})"
-        params = [key_id, account.pk, *refs]
+        params = [key_id, *refs, account.pk]
     found: dict[str, tuple[int, set[tuple[str, str]]]] = {}
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT s.ref, s.id, k.kind, k.digest FROM {subjects} s "  # noqa: S608 (names from the models)
             f"LEFT JOIN {keys_table} k ON k.subject_id = s.id AND k.key_id = %s "
-            f"WHERE s.account_id = %s AND s.ref {matching}",
+            f"WHERE s.ref {matching} AND {OF_ACCOUNT}",
             params,
         )
         for ref, pk, kind, digest in cursor.fetchall():
@@ -205,7 +211,7 @@ def _keyed(account: ProviderAccount, refs: list[str], key_id: str) -> set[str]:
         params = [account.pk, *refs, key_id]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT s.ref FROM {subjects} s WHERE s.account_id = %s AND s.ref {matching} "  # noqa: S608 (names from the models)
+            f"SELECT s.ref FROM {subjects} s WHERE {OF_ACCOUNT} AND s.ref {matching} "  # noqa: S608 (names from the models)
             f"AND EXISTS (SELECT 1 FROM {keys_table} k WHERE k.subject_id = s.id AND k.key_id = %s)",
             params,
         )
@@ -221,7 +227,12 @@ def _subjects(account: ProviderAccount, refs: list[str], *, now: datetime) -> di
         [(account.pk, account.kind, ref, "", True, moment) for ref in sorted(refs)],
         conflict=["account_id", "ref"],
     )
-    found = Subject.objects.filter(account=account, ref__in=refs).values_list("ref", "pk")
+    found = (
+        Subject.objects.filter(ref__in=refs)
+        .alias(of_account=F("account_id") + 0)  # see OF_ACCOUNT
+        .filter(of_account=account.pk)
+        .values_list("ref", "pk")
+    )
     return dict(found)
 
 

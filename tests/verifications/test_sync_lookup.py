@@ -5,7 +5,10 @@ import json
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from idvdash.people import keys, observe
+from idvdash.people.models import Subject
 from idvdash.verifications import sync
 from idvdash.verifications.models import Verification
 from tests.providers.factories import ProviderAccountFactory
@@ -53,3 +56,31 @@ def test_a_first_import_beside_an_analysed_account_probes_its_ids_not_the_whole_
     assert sorted(row[0] for row in found) == page[:50]
     # The query as sent, with its parameters bound as psycopg sent them.
     assert rows_read_and_dropped(query["sql"], None) < 100
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
+def test_the_subjects_of_a_first_import_beside_an_analysed_account_are_probed_by_ref():
+    established, new = ProviderAccountFactory(kind="swan"), ProviderAccountFactory(kind="swan")
+    for account, prefix in ((established, "old"), (new, "new")):
+        Subject.objects.bulk_create(
+            Subject(account=account, provider=account.kind, ref=f"{prefix}-{n:05d}")
+            for n in range(3000)
+        )
+        if account is established:
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {Subject._meta.db_table}")
+    refs = [f"new-{n:05d}" for n in range(2950, 3050)]
+    key_id = keys.keyring()[0][0]
+
+    with CaptureQueriesContext(connection) as queries:
+        known = observe._known(new, refs, key_id)
+        keyed = observe._keyed(new, refs, key_id)
+        ids = observe._subjects(new, refs[:10], now=timezone.now())
+
+    assert sorted(known) == refs[:50]
+    assert keyed == set()  # none holds a key yet
+    assert sorted(ids) == refs[:10]
+    lookups = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    assert len(lookups) == 3
+    for sql in lookups:
+        assert rows_read_and_dropped(sql, None) < 100, sql
