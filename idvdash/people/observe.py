@@ -27,7 +27,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, Value, When
 
 from idvdash.providers.models import ProviderAccount
 from idvdash.providers.traits import Traits
@@ -38,12 +38,6 @@ from .models import LinkEvent, Person, Subject, SubjectKey
 
 # LinkEvent.rule of an automatic link.
 CUSTOMER_REF_RULE = "customer_ref"
-
-# Subjects are found by their refs; the account only filters them (`+ 0` keeps it out
-# of every index). While a new account's first import runs, PostgreSQL's statistics
-# call it nearly empty and would walk the account's own index instead, reading every
-# subject imported so far for each page (as the sync's lookup did, `sync._stored`).
-OF_ACCOUNT = "s.account_id + 0 = %s"
 
 
 def observe(
@@ -131,26 +125,43 @@ def _known(
 ) -> dict[str, tuple[int, set[tuple[str, str]]]]:
     """ref -> (subject id, its (kind, digest) keys under `key_id`) of the stored
     subjects among `refs` (one query)."""
-    quote = connection.ops.quote_name
-    subjects, keys_table = quote(Subject._meta.db_table), quote(SubjectKey._meta.db_table)
-    if connection.vendor == "postgresql":
-        matching, params = "= ANY(%s)", [key_id, refs, account.pk]
-    else:
-        matching = f"IN ({', '.join(['%s'] * len(refs))})"
-        params = [key_id, *refs, account.pk]
+    keys_table = connection.ops.quote_name(SubjectKey._meta.db_table)
+    by_ref, params = _by_ref(refs)
     found: dict[str, tuple[int, set[tuple[str, str]]]] = {}
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT s.ref, s.id, k.kind, k.digest FROM {subjects} s "  # noqa: S608 (names from the models)
+            f"{by_ref} SELECT s.ref, s.id, k.kind, k.digest FROM s "  # noqa: S608 (names from the models)
             f"LEFT JOIN {keys_table} k ON k.subject_id = s.id AND k.key_id = %s "
-            f"WHERE s.ref {matching} AND {OF_ACCOUNT}",
-            params,
+            "WHERE s.account_id = %s",
+            [*params, key_id, account.pk],
         )
         for ref, pk, kind, digest in cursor.fetchall():
             held = found.setdefault(ref, (pk, set()))[1]
             if kind is not None:
                 held.add((kind, digest))
     return found
+
+
+def _by_ref(refs: list[str]) -> tuple[str, list]:
+    """The subjects of any account with one of `refs`, as the table `s` (a WITH clause
+    and its parameters); the caller keeps one account's.
+
+    Found by ref first, then filtered by account: asked for both at once, PostgreSQL
+    weighs a probe per ref against one walk of the account's own index, which its
+    statistics call nearly empty while a new account's first import runs beside an
+    analysed one; it then read every subject imported so far for each page (as the
+    sync's own lookup did, `sync.BY_ID_FIRST`).
+    """
+    subjects = connection.ops.quote_name(Subject._meta.db_table)
+    if connection.vendor == "postgresql":
+        matching, params = "= ANY(%s)", [refs]
+    else:
+        matching, params = f"IN ({', '.join(['%s'] * len(refs))})", list(refs)
+    return (
+        f"WITH s AS MATERIALIZED (SELECT id, ref, account_id FROM {subjects} "  # noqa: S608 (names from the models)
+        f"WHERE ref {matching})",
+        params,
+    )
 
 
 def _serialise(refs: set[str]) -> None:
@@ -202,24 +213,19 @@ def _keyed(account: ProviderAccount, refs: list[str], key_id: str) -> set[str]:
     Fixed SQL, like the sync's own lookup of a page's rows: the ORM's compiling of a
     hundred-value lookup with a join cost more than the query on an unchanged page.
     """
-    quote = connection.ops.quote_name
-    subjects, keys_table = quote(Subject._meta.db_table), quote(SubjectKey._meta.db_table)
-    if connection.vendor == "postgresql":
-        matching, params = "= ANY(%s)", [account.pk, refs, key_id]
-    else:
-        matching = f"IN ({', '.join(['%s'] * len(refs))})"
-        params = [account.pk, *refs, key_id]
+    keys_table = connection.ops.quote_name(SubjectKey._meta.db_table)
+    by_ref, params = _by_ref(refs)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT s.ref FROM {subjects} s WHERE {OF_ACCOUNT} AND s.ref {matching} "  # noqa: S608 (names from the models)
+            f"{by_ref} SELECT s.ref FROM s WHERE s.account_id = %s "  # noqa: S608 (names from the models)
             f"AND EXISTS (SELECT 1 FROM {keys_table} k WHERE k.subject_id = s.id AND k.key_id = %s)",
-            params,
+            [*params, account.pk, key_id],
         )
         return {ref for (ref,) in cursor.fetchall()}
 
 
 def _subjects(account: ProviderAccount, refs: list[str], *, now: datetime) -> dict[str, int]:
-    """The ids of the account's subjects for `refs`, created where missing (two queries)."""
+    """The ids of the account's subjects for `refs`, created where missing (two statements)."""
     moment = _moment(now)
     _insert(
         Subject,
@@ -227,13 +233,13 @@ def _subjects(account: ProviderAccount, refs: list[str], *, now: datetime) -> di
         [(account.pk, account.kind, ref, "", True, moment) for ref in sorted(refs)],
         conflict=["account_id", "ref"],
     )
-    found = (
-        Subject.objects.filter(ref__in=refs)
-        .alias(of_account=F("account_id") + 0)  # see OF_ACCOUNT
-        .filter(of_account=account.pk)
-        .values_list("ref", "pk")
-    )
-    return dict(found)
+    by_ref, params = _by_ref(refs)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"{by_ref} SELECT s.ref, s.id FROM s WHERE s.account_id = %s",  # noqa: S608
+            [*params, account.pk],
+        )
+        return dict(cursor.fetchall())
 
 
 # Rows per INSERT statement (SQLite allows 32,766 parameters).

@@ -430,6 +430,19 @@ def plan_page(
     return tombstones.screen(account=account, plan=plan, known=known)
 
 
+# PostgreSQL: rows looked up by a page of provider ids within one account, found by
+# the ids first and only then filtered by account. Asked for both at once, the planner
+# weighs a hundred probes of (account, id) against one walk of an account-leading
+# index, which its statistics say is nearly empty while a new account's first import
+# runs beside an analysed one: it walked the account's rows, every one imported so
+# far, for each page. Found by ids first, a lookup costs a probe per id whatever the
+# statistics say.
+BY_ID_FIRST = (
+    "WITH by_id AS MATERIALIZED (SELECT {names}, {account_id} FROM {table} WHERE {found}) "
+    "SELECT {names} FROM by_id WHERE {account_id} = %s"
+)
+
+
 def _stored(account: ProviderAccount, external_ids: list[str]) -> list[tuple]:
     """(external id, pk, fingerprint, subject, decisive outcome) of the stored rows.
 
@@ -444,32 +457,36 @@ def _stored(account: ProviderAccount, external_ids: list[str]) -> list[tuple]:
     names = ", ".join(
         quote(meta.pk.column if name == "pk" else meta.get_field(name).column) for name in columns
     )
-    account_id, external_id = quote("account_id"), quote("external_id")
+    table, account_id, external_id = (
+        quote(meta.db_table),
+        quote("account_id"),
+        quote("external_id"),
+    )
     if connection.vendor == "postgresql":
         # One parameter rather than one per id: PostgreSQL plans a page's lookup in a
         # fraction of the time a hundred-value IN list takes. A JSON text rather than an
         # array: psycopg quotes an array element by element in Python, which cost this
         # process twice the CPU of the whole query (it competes with reading the next page).
         #
-        # The rows are found by their ids alone, the account only filters them
-        # (`+ 0` keeps it out of every index). While an account's first import runs,
-        # the statistics still call it nearly empty, and PostgreSQL then walked one of
-        # the account's own indexes instead: every page read every row imported so
-        # far, so a first import grew with the square of its rows (100,000 Equals rows
-        # next to another account's: 75 ms a page and rising).
-        where = (
-            f"{external_id} = ANY(ARRAY(SELECT json_array_elements_text(%s::json))) "
-            f"AND {account_id} + 0 = %s"
+        # The rows are found by their ids first, then kept if they are the account's
+        # (`BY_ID_FIRST`): a new account's first import beside an analysed account
+        # otherwise walked the account's own index, and each page read every row
+        # imported so far (100,000 Equals rows: 75 ms a page and rising).
+        sql = BY_ID_FIRST.format(
+            names=names,
+            table=table,
+            found=f"{external_id} = ANY(ARRAY(SELECT json_array_elements_text(%s::json)))",
+            account_id=account_id,
         )
         params = [json.dumps(external_ids), account.pk]
     else:
-        where = f"{account_id} = %s AND {external_id} IN ({', '.join(['%s'] * len(external_ids))})"
+        sql = (
+            f"SELECT {names} FROM {table} WHERE {account_id} = %s "  # noqa: S608 (names from the model)
+            f"AND {external_id} IN ({', '.join(['%s'] * len(external_ids))})"
+        )
         params = [account.pk, *external_ids]
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {names} FROM {quote(meta.db_table)} WHERE {where}",  # noqa: S608 (names from the model)
-            params,
-        )
+        cursor.execute(sql, params)
         return cursor.fetchall()
 
 
