@@ -54,7 +54,7 @@ from idvdash.providers.outcomes import DECISIVE_OUTCOMES
 from idvdash.providers.registry import client_for, provider
 from idvdash.retention import tombstones
 
-from . import listing, normalise, readahead
+from . import listing, normalise, readahead, statistics
 from .models import Scan, SyncRun, Verification
 from .signals import mirror_written
 
@@ -63,8 +63,6 @@ log = logging.getLogger(__name__)
 # A running sync that has not finished a page for this long is taken to be dead.
 STALE_AFTER = timedelta(minutes=10)
 WRITE_BATCH = 500
-# A run that created this many rows refreshes the mirror's statistics (PostgreSQL).
-ANALYZE_AFTER = 1000
 
 REFUSED = "A sync of {account} is already {state} (since {since:%Y-%m-%d %H:%M:%S} UTC); not started again."
 INTERRUPTED = "Interrupted: no progress since {since:%Y-%m-%d %H:%M:%S} UTC. The next sync resumes where it stopped."
@@ -258,6 +256,7 @@ def _walk(*, run: SyncRun, client: ProviderClient, checkpoint: dict, scan: dict)
     if run.scope == SyncRun.Scope.RECENT and not client.incremental:
         limit = account.scan_policy.recent_pages or None
     progress = _Progress(position=scan["client"])
+    fresh = statistics.DuringRun()  # PostgreSQL plans the next pages' lookups on them
     # The next page is read while this one is compared and written (`readahead.py`).
     pages = readahead.pages_of(client.iter_pages(checkpoint=progress.position))
     try:
@@ -278,6 +277,7 @@ def _walk(*, run: SyncRun, client: ProviderClient, checkpoint: dict, scan: dict)
                 counts = write_plan(account=account, plan=plan, now=timezone.now(), listed=listed)
                 progress.add(page, counts, listed)
                 progress.save(run=run, checkpoint=checkpoint, scan=scan)
+            fresh.created_rows(counts["created"])
     except BaseException:
         # The pages read before the failure are written: keep their progress if we can.
         with contextlib.suppress(Exception), transaction.atomic():
@@ -655,8 +655,7 @@ def _finish(
         run.heartbeat_at = now
         run.note = shrank
         run.save(update_fields=["missing", "state", "finished_at", "heartbeat_at", "note"])
-    if run.created >= ANALYZE_AFTER and connection.vendor == "postgresql":
-        _refresh_statistics(created=run.created)
+    statistics.after_run(created=run.created)
     if shrank:
         log.warning("sync of %s: %s", account.name, shrank)
     log.info(
@@ -670,24 +669,6 @@ def _finish(
         run.missing,
         run.backfilled,
     )
-
-
-def _refresh_statistics(*, created: int) -> None:
-    """PostgreSQL: fresh row estimates for the mirror when a run grew it by a tenth.
-
-    Planned on a table its statistics call nearly empty, each page's lookup reads every
-    row of the account instead of probing the unique index; autovacuum catches up only
-    later. Only the lookup's columns are analysed, which is what the plan needs.
-    """
-    table = Verification._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
-        (estimated,) = cursor.fetchone()
-        if created >= 0.1 * max(estimated, 0):
-            quote = connection.ops.quote_name
-            cursor.execute(
-                f"ANALYZE {quote(table)} ({quote('account_id')}, {quote('external_id')})"
-            )
 
 
 def _fail(run: SyncRun, error: str) -> None:
