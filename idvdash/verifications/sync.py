@@ -435,8 +435,9 @@ def plan_page(
 # weighs a hundred probes of (account, id) against one walk of an account-leading
 # index, which its statistics say is nearly empty while a new account's first import
 # runs beside an analysed one: it walked the account's rows, every one imported so
-# far, for each page. Found by ids first, a lookup costs a probe per id whatever the
-# statistics say.
+# far, for each page (100,000 Equals rows beside another account: 75 ms a page and
+# rising). Found by ids first, a lookup costs a probe per id whatever the statistics
+# say of the account.
 BY_ID_FIRST = (
     "WITH by_id AS MATERIALIZED (SELECT {names}, {account_id} FROM {table} WHERE {found}) "
     "SELECT {names} FROM by_id WHERE {account_id} = %s"
@@ -467,11 +468,6 @@ def _stored(account: ProviderAccount, external_ids: list[str]) -> list[tuple]:
         # fraction of the time a hundred-value IN list takes. A JSON text rather than an
         # array: psycopg quotes an array element by element in Python, which cost this
         # process twice the CPU of the whole query (it competes with reading the next page).
-        #
-        # The rows are found by their ids first, then kept if they are the account's
-        # (`BY_ID_FIRST`): a new account's first import beside an analysed account
-        # otherwise walked the account's own index, and each page read every row
-        # imported so far (100,000 Equals rows: 75 ms a page and rising).
         sql = BY_ID_FIRST.format(
             names=names,
             table=table,
