@@ -29,6 +29,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Case, Value, When
 
+from idvdash.core.lookups import found_by
 from idvdash.providers.models import ProviderAccount
 from idvdash.providers.traits import Traits
 from idvdash.retention.tombstones import forgotten_refs
@@ -130,7 +131,7 @@ def _known(
     found: dict[str, tuple[int, set[tuple[str, str]]]] = {}
     with connection.cursor() as cursor:
         cursor.execute(
-            f"{by_ref} SELECT s.ref, s.id, k.kind, k.digest FROM s "  # noqa: S608 (names from the models)
+            f"{by_ref} SELECT s.ref, s.id, k.kind, k.digest FROM found s "  # noqa: S608 (names from the models)
             f"LEFT JOIN {keys_table} k ON k.subject_id = s.id AND k.key_id = %s "
             "WHERE s.account_id = %s",
             [*params, key_id, account.pk],
@@ -143,24 +144,14 @@ def _known(
 
 
 def _by_ref(refs: list[str]) -> tuple[str, list]:
-    """The subjects of any account with one of `refs`, as the table `s` (a WITH clause
-    and its parameters); the caller keeps one account's.
-
-    Found by ref first, then filtered by account: asked for both at once, PostgreSQL
-    weighs a probe per ref against one walk of the account's own index, which its
-    statistics call nearly empty while a new account's first import runs beside an
-    analysed one; it then read every subject imported so far for each page (as the
-    sync's own lookup did, `sync.BY_ID_FIRST`).
-    """
-    subjects = connection.ops.quote_name(Subject._meta.db_table)
-    if connection.vendor == "postgresql":
-        matching, params = "= ANY(%s)", [refs]
-    else:
-        matching, params = f"IN ({', '.join(['%s'] * len(refs))})", list(refs)
-    return (
-        f"WITH s AS MATERIALIZED (SELECT id, ref, account_id FROM {subjects} "  # noqa: S608 (names from the models)
-        f"WHERE ref {matching})",
-        params,
+    """The subjects of any account with one of `refs`, as the table `found` (a WITH
+    clause and its parameters, `core.lookups`); the caller keeps one account's."""
+    quote = connection.ops.quote_name
+    return found_by(
+        table=quote(Subject._meta.db_table),
+        columns=["id", "ref", "account_id"],
+        column="ref",
+        values=refs,
     )
 
 
@@ -217,7 +208,7 @@ def _keyed(account: ProviderAccount, refs: list[str], key_id: str) -> set[str]:
     by_ref, params = _by_ref(refs)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"{by_ref} SELECT s.ref FROM s WHERE s.account_id = %s "  # noqa: S608 (names from the models)
+            f"{by_ref} SELECT s.ref FROM found s WHERE s.account_id = %s "  # noqa: S608 (names from the models)
             f"AND EXISTS (SELECT 1 FROM {keys_table} k WHERE k.subject_id = s.id AND k.key_id = %s)",
             [*params, account.pk, key_id],
         )
@@ -236,7 +227,7 @@ def _subjects(account: ProviderAccount, refs: list[str], *, now: datetime) -> di
     by_ref, params = _by_ref(refs)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"{by_ref} SELECT s.ref, s.id FROM s WHERE s.account_id = %s",  # noqa: S608
+            f"{by_ref} SELECT s.ref, s.id FROM found s WHERE s.account_id = %s",  # noqa: S608
             [*params, account.pk],
         )
         return dict(cursor.fetchall())

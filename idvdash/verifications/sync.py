@@ -46,6 +46,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from idvdash.core.lookups import found_by
 from idvdash.people.observe import observe_page
 from idvdash.providers.base import Page, ProviderClient, VerificationRecord
 from idvdash.providers.errors import ProviderError
@@ -430,20 +431,6 @@ def plan_page(
     return tombstones.screen(account=account, plan=plan, known=known)
 
 
-# PostgreSQL: rows looked up by a page of provider ids within one account, found by
-# the ids first and only then filtered by account. Asked for both at once, the planner
-# weighs a hundred probes of (account, id) against one walk of an account-leading
-# index, which its statistics say is nearly empty while a new account's first import
-# runs beside an analysed one: it walked the account's rows, every one imported so
-# far, for each page (100,000 Equals rows beside another account: 75 ms a page and
-# rising). Found by ids first, a lookup costs a probe per id whatever the statistics
-# say of the account.
-BY_ID_FIRST = (
-    "WITH by_id AS MATERIALIZED (SELECT {names}, {account_id} FROM {table} WHERE {found}) "
-    "SELECT {names} FROM by_id WHERE {account_id} = %s"
-)
-
-
 def _stored(account: ProviderAccount, external_ids: list[str]) -> list[tuple]:
     """(external id, pk, fingerprint, subject, decisive outcome) of the stored rows.
 
@@ -455,34 +442,20 @@ def _stored(account: ProviderAccount, external_ids: list[str]) -> list[tuple]:
     columns = ("external_id", "pk", "fingerprint", "subject_ref", "decisive_outcome")
     meta = Verification._meta
     quote = connection.ops.quote_name
-    names = ", ".join(
+    names = [
         quote(meta.pk.column if name == "pk" else meta.get_field(name).column) for name in columns
+    ]
+    found, params = found_by(
+        table=quote(meta.db_table),
+        columns=[*names, quote("account_id")],
+        column=quote("external_id"),
+        values=external_ids,
     )
-    table, account_id, external_id = (
-        quote(meta.db_table),
-        quote("account_id"),
-        quote("external_id"),
-    )
-    if connection.vendor == "postgresql":
-        # One parameter rather than one per id: PostgreSQL plans a page's lookup in a
-        # fraction of the time a hundred-value IN list takes. A JSON text rather than an
-        # array: psycopg quotes an array element by element in Python, which cost this
-        # process twice the CPU of the whole query (it competes with reading the next page).
-        sql = BY_ID_FIRST.format(
-            names=names,
-            table=table,
-            found=f"{external_id} = ANY(ARRAY(SELECT json_array_elements_text(%s::json)))",
-            account_id=account_id,
-        )
-        params = [json.dumps(external_ids), account.pk]
-    else:
-        sql = (
-            f"SELECT {names} FROM {table} WHERE {account_id} = %s "  # noqa: S608 (names from the model)
-            f"AND {external_id} IN ({', '.join(['%s'] * len(external_ids))})"
-        )
-        params = [account.pk, *external_ids]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(
+            f"{found} SELECT {', '.join(names)} FROM found WHERE {quote('account_id')} = %s",  # noqa: S608 (names from the model)
+            [*params, account.pk],
+        )
         return cursor.fetchall()
 
 
