@@ -31,6 +31,17 @@ def test_a_page_of_row_ids_packs_and_unpacks_exactly(pks):
 
 
 @given(
+    st.integers(min_value=1, max_value=2**40),
+    st.sets(st.integers(min_value=0, max_value=400), max_size=100),
+)
+def test_a_page_of_close_row_ids_packs_and_unpacks_exactly(first, offsets):
+    # Rows written together have ids a few apart: every gap but the first is one byte.
+    pks = {first + offset for offset in offsets}
+
+    assert list(listing.unpack(listing.pack(pks))) == sorted(pks)
+
+
+@given(
     st.lists(st.integers(min_value=1, max_value=50_000), max_size=400),
     st.lists(st.integers(min_value=0, max_value=60_000), max_size=100),
 )
@@ -40,6 +51,7 @@ def test_a_bitmap_holds_exactly_the_ids_put_in(pks, probes):
     assert len(bitmap) == len(set(pks))
     for pk in [*pks, *probes]:
         assert (pk in bitmap) == (pk in set(pks))
+    assert bitmap.count_absent(probes) == sum(pk not in set(pks) for pk in probes)
 
 
 @pytest.mark.parametrize("kind", ["idenfy", "equals", "swan", "stora"])
