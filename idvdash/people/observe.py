@@ -149,8 +149,8 @@ def _by_ref(refs: list[str]) -> tuple[str, list]:
     quote = connection.ops.quote_name
     return found_by(
         table=quote(Subject._meta.db_table),
-        columns=["id", "ref", "account_id"],
-        column="ref",
+        columns=[quote(name) for name in ("id", "ref", "account_id")],
+        column=quote("ref"),
         values=refs,
     )
 
