@@ -4,11 +4,12 @@ The mirror's write path sends `mirror_written` with the ids it wrote. Among them
 whose verification changed state (its `changed_at` moved past what the review last took
 account of) gets a "provider change" entry; a closed case reopens and a proposal that
 waits for approval is void, each with a system entry saying why. Rows without a review
-cost nothing but the one lookup.
+cost nothing but the one lookup, and rows the write created not even that.
 """
 
 from __future__ import annotations
 
+from collections.abc import Set
 from datetime import datetime
 
 from django.db import connection
@@ -30,8 +31,16 @@ PROPOSAL_VOID = (
 )
 
 
-def follow(sender: object, *, pks: list[int], now: datetime, **_: object) -> int:
-    """Record provider changes on the cases among `pks`; return how many cases changed."""
+def follow(
+    sender: object, *, pks: list[int], now: datetime, new: Set[int] = frozenset(), **_: object
+) -> int:
+    """Record provider changes on the cases among `pks`; return how many cases changed.
+
+    A row the write created (`new`) has no case yet: a first import costs no lookup.
+    """
+    pks = [pk for pk in pks if pk not in new]
+    if not pks:
+        return 0
     reviews = Review.objects.all()
     if connection.in_atomic_block:
         # Hold the cases while they change, so a reviewer acting at this moment is

@@ -30,6 +30,8 @@ Cursors that name a row (Swan) and `updated_after` windows (Stora) skip nothing
 when rows vanish; their pages report no total.
 """
 
+from __future__ import annotations
+
 import contextlib
 import hashlib
 import json
@@ -37,7 +39,7 @@ import logging
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -246,53 +248,131 @@ def execute(*, run: SyncRun, client: ProviderClient | None = None) -> SyncRun:
 def _walk(*, run: SyncRun, client: ProviderClient, checkpoint: dict, scan: dict) -> dict[str, Any]:
     """Upsert page after page; return the client checkpoint after the last one.
 
-    `scan` is kept up to date in place. A page that writes rows saves, in its own
-    transaction, the progress of every page read so far (the checkpoint, what they
-    listed, the run's counts); pages that change nothing only add to that progress,
-    saved at least every PROGRESS_EVERY seconds and when the walk ends or stops, so an
-    unchanged re-scan costs a few writes, not three per page.
+    `scan` is kept up to date in place. Pages that write rows are written a few at a
+    time (`_Pending`), in one transaction with the progress of every page read so far
+    (the checkpoint, what they listed, the run's counts): on SQLite each commit writes
+    every database page it changed, and an index page shared by neighbouring list
+    pages is then written once, not once per list page. Pages that change nothing only
+    add to that progress, saved at least every PROGRESS_EVERY seconds and when the walk
+    ends or stops, so an unchanged re-scan costs a few writes, not three per page.
     """
     account = run.account
     limit = None
     if run.scope == SyncRun.Scope.RECENT and not client.incremental:
         limit = account.scan_policy.recent_pages or None
     progress = _Progress(position=scan["client"])
+    pending = _Pending()
     fresh = statistics.DuringRun()  # PostgreSQL plans the next pages' lookups on them
+
+    def write_pending() -> None:
+        nonlocal progress
+        progress, created = _write_pending(
+            run=run, pending=pending, progress=progress, checkpoint=checkpoint, scan=scan
+        )
+        pending.clear()
+        fresh.created_rows(created)
+
     # The next page is read while this one is compared and written (`readahead.py`).
     pages = readahead.pages_of(client.iter_pages(checkpoint=progress.position))
     try:
         for page in pages:
-            if limit is not None and scan.get("pages", 0) + progress.pages >= limit:
+            if limit is not None and scan.get("pages", 0) + progress.pages + len(pending) >= limit:
                 break
             _track_length(scan, page, account=account)
+            if pending.relists(page):
+                # A record listed again (the list moved under the walk) is compared with
+                # what its earlier page wrote, as without grouping.
+                write_pending()
             plan = plan_page(account=account, page=page, enrich=client.enrich)
-            listed: list[int] = []
-            if not plan.rows and not progress.due():
+            if not plan.rows and not pending and not progress.due():
+                listed: list[int] = []
                 progress.add(
                     page,
                     write_plan(account=account, plan=plan, now=timezone.now(), listed=listed),
                     listed,
                 )
                 continue
-            with transaction.atomic():
-                counts = write_plan(account=account, plan=plan, now=timezone.now(), listed=listed)
-                progress.add(page, counts, listed)
-                progress.save(run=run, checkpoint=checkpoint, scan=scan)
-            fresh.created_rows(counts["created"])
+            pending.add(page, plan)
+            if pending.due():
+                write_pending()
     except BaseException:
-        # The pages read before the failure are written: keep their progress if we can.
-        with contextlib.suppress(Exception), transaction.atomic():
-            progress.save(run=run, checkpoint=checkpoint, scan=scan)
+        # The pages read before the failure are written: keep them and their progress
+        # if we can.
+        with contextlib.suppress(Exception):
+            write_pending()
         raise
     finally:
         pages.close()
-    with transaction.atomic():
-        progress.save(run=run, checkpoint=checkpoint, scan=scan)
+    write_pending()
     return progress.position
 
 
+# Pages that write rows are written together once they hold this many rows, or once the
+# first of them was read this many seconds ago: a transaction holds SQLite's one writer
+# for about a tenth of a second, and a row reaches the mirror at most a second late.
+WRITE_GROUP_ROWS = 500
+WRITE_GROUP_SECONDS = 1.0
 # Progress of pages that wrote nothing is saved at least this often.
 PROGRESS_EVERY = 5.0
+
+
+@dataclass
+class _Pending:
+    """Pages read and compared with the mirror, not written yet, in the order read."""
+
+    pages: list[tuple[Page, PagePlan]] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
+    rows: int = 0
+    since: float = 0.0
+
+    def __len__(self) -> int:
+        return len(self.pages)
+
+    def add(self, page: Page, plan: PagePlan) -> None:
+        if not self.pages:
+            self.since = time.monotonic()
+        self.pages.append((page, plan))
+        self.ids.update(fields["external_id"] for fields in plan.rows)
+        self.rows += len(plan.rows)
+
+    def relists(self, page: Page) -> bool:
+        """Whether `page` lists a record that a pending page will write."""
+        return bool(self.ids) and any(record.external_id in self.ids for record in page.records)
+
+    def due(self) -> bool:
+        return self.rows >= WRITE_GROUP_ROWS or time.monotonic() - self.since >= WRITE_GROUP_SECONDS
+
+    def clear(self) -> None:
+        self.pages, self.ids, self.rows = [], set(), 0
+
+
+def _write_pending(
+    *, run: SyncRun, pending: _Pending, progress: _Progress, checkpoint: dict, scan: dict
+) -> tuple[_Progress, int]:
+    """Write the pending pages and save the progress with them, in one transaction.
+
+    Returns the progress after the save and the rows created. If the transaction fails,
+    `progress` and `scan` are left as they were: a page whose rows were rolled back is
+    never saved as read.
+    """
+    staged = progress.copy()
+    before = dict(scan)
+    created = 0
+    try:
+        with transaction.atomic():
+            for page, plan in pending.pages:
+                listed: list[int] = []
+                counts = write_plan(
+                    account=run.account, plan=plan, now=timezone.now(), listed=listed
+                )
+                staged.add(page, counts, listed)
+                created += counts["created"]
+            staged.save(run=run, checkpoint=checkpoint, scan=scan)
+    except BaseException:
+        scan.clear()
+        scan.update(before)
+        raise
+    return staged, created
 
 
 @dataclass
@@ -314,6 +394,9 @@ class _Progress:
 
     def due(self) -> bool:
         return time.monotonic() - self.since >= PROGRESS_EVERY
+
+    def copy(self) -> _Progress:
+        return replace(self, counts=dict(self.counts), listed=list(self.listed))
 
     def save(self, *, run: SyncRun, checkpoint: dict, scan: dict) -> None:
         """Save it with the checkpoint it reached (call in a transaction), then start over."""
@@ -468,11 +551,13 @@ def write_plan(
     listed: list[int] | None = None,
 ) -> dict[str, int]:
     """Write a page's plan (nothing if nothing changed); return its counts."""
-    pks = write_rows(account=account, rows=plan.rows, now=now)
+    written_rows = write_rows(account=account, rows=plan.rows, now=now)
+    pks = list(written_rows)
     if plan.traits:  # match keys and automatic links (`idvdash/people`); traits are dropped
         observe_page(account, plan.traits, now)
     if pks:
-        mirror_written.send(sender=Verification, pks=pks, now=now)
+        new = {pk for pk, created in written_rows.items() if created}
+        mirror_written.send(sender=Verification, pks=pks, new=new, now=now)
     if written is not None:
         written.extend(fields["external_id"] for fields in plan.rows)
     if listed is not None:
@@ -499,9 +584,11 @@ DATETIME_FIELDS = {
 }
 
 
-def write_rows(*, account: ProviderAccount, rows: list[dict[str, Any]], now: datetime) -> list[int]:
+def write_rows(
+    *, account: ProviderAccount, rows: list[dict[str, Any]], now: datetime
+) -> dict[int, bool]:
     """Insert or update rows by (account, external_id) in one statement per batch; return
-    the ids of the rows written.
+    the ids of the rows written, each with whether this write created it.
 
     Hand-written because the ORM's bulk_create spends most of its time compiling
     values; INSERT ... ON CONFLICT DO UPDATE reads the same on SQLite and PostgreSQL.
@@ -514,7 +601,7 @@ def write_rows(*, account: ProviderAccount, rows: list[dict[str, Any]], now: dat
     row whose state changed, and stays as it was otherwise.
     """
     if not rows:
-        return []
+        return {}
     ops = connection.ops
     meta = Verification._meta
     table = ops.quote_name(meta.db_table)
@@ -553,43 +640,52 @@ def write_rows(*, account: ProviderAccount, rows: list[dict[str, Any]], now: dat
     updates = ", ".join(assignment(name) for name in UPDATE_FIELDS)
     json_encoder = meta.get_field("raw").encoder
 
-    def adapt(name: str, value: Any) -> Any:
+    def adapter(name: str) -> Callable[[Any], Any] | None:
         if name in JSON_FIELDS:
-            return ops.adapt_json_value(value, json_encoder)
+            return lambda value: ops.adapt_json_value(value, json_encoder)
         if name in DATETIME_FIELDS:
-            return ops.adapt_datetimefield_value(value)
-        return value
+            return ops.adapt_datetimefield_value
+        return None
 
     # What every row of the call shares, adapted once rather than once per row.
+    moment = ops.adapt_datetimefield_value(now)
     shared = {
         "account": account.pk,
         "provider": account.kind,
-        **dict.fromkeys(
-            ("first_seen_at", "changed_at", "last_synced_at", "last_seen_at"),
-            adapt("first_seen_at", now),
-        ),
+        **dict.fromkeys(("first_seen_at", "changed_at", "last_synced_at", "last_seen_at"), moment),
     }
+    template = [shared.get(name) for name in INSERT_FIELDS]
+    # The columns each row fills in itself: (position, name, adapter); erased_at is set
+    # only by the tombstones' screen, and is None when absent.
+    own = [
+        (position, name, adapter(name))
+        for position, name in enumerate(INSERT_FIELDS)
+        if name not in shared
+    ]
     placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    pks: list[int] = []
+    # A row this write created has first_seen_at `now`; one it updated keeps its own.
+    created = f"{column('first_seen_at')} = %s"
+    written: dict[int, bool] = {}
     for start in range(0, len(rows), WRITE_BATCH):
         batch = rows[start : start + WRITE_BATCH]
         params = []
         for fields in batch:
-            fields = {"erased_at": None, **fields}
-            params.extend(
-                shared[name] if name in shared else adapt(name, fields[name])
-                for name in INSERT_FIELDS
-            )
+            row = template.copy()
+            for position, name, convert in own:
+                value = fields.get(name) if name == "erased_at" else fields[name]
+                row[position] = value if convert is None else convert(value)
+            params += row
+        params.append(moment)
         sql = (
             f"INSERT INTO {table} ({', '.join(quoted)}) "  # noqa: S608
             f"VALUES {', '.join([placeholder] * len(batch))} "
             f"ON CONFLICT ({ops.quote_name('account_id')}, {ops.quote_name('external_id')}) "
-            f"DO UPDATE SET {updates} RETURNING {ops.quote_name(meta.pk.column)}"
+            f"DO UPDATE SET {updates} RETURNING {ops.quote_name(meta.pk.column)}, {created}"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            pks.extend(pk for (pk,) in cursor.fetchall())
-    return pks
+            written.update((pk, bool(new)) for pk, new in cursor.fetchall())
+    return written
 
 
 def fingerprint_of(payload: dict[str, Any]) -> str:

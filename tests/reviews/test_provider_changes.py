@@ -1,6 +1,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from idvdash.providers.base import Page, VerificationRecord
@@ -128,3 +130,15 @@ def test_an_idenfy_webhook_turning_a_cleared_record_suspected_reopens_its_case(
     reopened = Activity.objects.timeline(verification.pk).last()
     assert reopened.kind == Activity.Kind.REOPENED
     assert "from Approved to Suspected" in reopened.text
+
+
+def test_rows_a_write_creates_cost_the_cases_no_lookup(account):
+    reviews = Review._meta.db_table
+
+    with CaptureQueriesContext(connection) as created:
+        write(account, "APPROVED", at=timezone.now() - timedelta(hours=1))
+    with CaptureQueriesContext(connection) as changed:
+        write(account, "SUSPECTED", at=timezone.now())
+
+    assert not [q for q in created.captured_queries if reviews in q["sql"]]
+    assert [q for q in changed.captured_queries if reviews in q["sql"]]

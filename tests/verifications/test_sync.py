@@ -355,3 +355,21 @@ def test_a_write_without_a_subject_never_blanks_the_one_a_row_has(make_account):
 
     row.refresh_from_db()
     assert (row.subject_ref != "", row.raw_status) == (True, "x")
+
+
+def test_a_write_says_which_rows_it_created(make_account):
+    account = make_account("equals")
+    sync.sync_account(account=account)
+    row = Verification.objects.filter(account=account).first()
+    fields = {
+        name: getattr(row, name)
+        for name in ["external_id", *sync.UPDATE_FIELDS, "provider_created_at"]
+        if name not in ("changed_at", "last_synced_at", "last_seen_at", "provider")
+    }
+    new = {**fields, "external_id": "not-listed-yet"}
+
+    written = sync.write_rows(account=account, rows=[fields, new], now=timezone.now())
+
+    created = Verification.objects.get(account=account, external_id="not-listed-yet")
+    assert written == {row.pk: False, created.pk: True}
+    assert sync.write_rows(account=account, rows=[new], now=timezone.now()) == {created.pk: False}
