@@ -1,9 +1,10 @@
 """The sync service: the only code that writes Verification rows.
 
 A run pages through the account's provider client, normalises each record and
-upserts the page in one transaction together with the account's checkpoint, so
-a run stopped after page k resumes at page k + 1. Runs are recorded as SyncRun
-rows; the database allows one active (queued or running) run per account.
+upserts the pages a group at a time (`_Pending`), each group in one transaction
+together with the account's checkpoint, so a run stopped resumes after the last
+group it wrote (a run that fails writes what it read first). Runs are recorded as
+SyncRun rows; the database allows one active (queued or running) run per account.
 
 The account's `sync_checkpoint` holds:
   {"next": <client checkpoint that starts the next run>,
@@ -284,17 +285,19 @@ def _walk(*, run: SyncRun, client: ProviderClient, checkpoint: dict, scan: dict)
                 # what its earlier page wrote, as without grouping.
                 write_pending()
             plan = plan_page(account=account, page=page, enrich=client.enrich)
-            if not plan.rows and not pending and not progress.due():
-                listed: list[int] = []
-                progress.add(
-                    page,
-                    write_plan(account=account, plan=plan, now=timezone.now(), listed=listed),
-                    listed,
-                )
+            if plan.rows or pending:
+                pending.add(page.checkpoint, plan)
+                if pending.due():
+                    write_pending()
                 continue
-            pending.add(page, plan)
-            if pending.due():
-                write_pending()
+            listed: list[int] = []
+            progress.add(
+                page.checkpoint,
+                write_plan(account=account, plan=plan, now=timezone.now(), listed=listed),
+                listed,
+            )
+            if progress.due():
+                write_pending()  # nothing pending: the progress alone
     except BaseException:
         # The pages read before the failure are written: keep them and their progress
         # if we can.
@@ -307,10 +310,12 @@ def _walk(*, run: SyncRun, client: ProviderClient, checkpoint: dict, scan: dict)
     return progress.position
 
 
-# Pages that write rows are written together once they hold this many rows, or once the
-# first of them was read this many seconds ago: a transaction holds SQLite's one writer
-# for about a tenth of a second, and a row reaches the mirror at most a second late.
+# Pages that write rows are written together once they hold this many rows or pages, or
+# once the first of them was read this many seconds ago: a transaction holds SQLite's
+# one writer for about a tenth of a second, and a row reaches the mirror at most a
+# second late.
 WRITE_GROUP_ROWS = 500
+WRITE_GROUP_PAGES = 20
 WRITE_GROUP_SECONDS = 1.0
 # Progress of pages that wrote nothing is saved at least this often.
 PROGRESS_EVERY = 5.0
@@ -318,9 +323,10 @@ PROGRESS_EVERY = 5.0
 
 @dataclass
 class _Pending:
-    """Pages read and compared with the mirror, not written yet, in the order read."""
+    """Pages read and compared with the mirror, not written yet, in the order read: the
+    checkpoint after each and its plan (not its records)."""
 
-    pages: list[tuple[Page, PagePlan]] = field(default_factory=list)
+    pages: list[tuple[dict[str, Any], PagePlan]] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
     rows: int = 0
     since: float = 0.0
@@ -328,10 +334,10 @@ class _Pending:
     def __len__(self) -> int:
         return len(self.pages)
 
-    def add(self, page: Page, plan: PagePlan) -> None:
+    def add(self, checkpoint: dict[str, Any], plan: PagePlan) -> None:
         if not self.pages:
             self.since = time.monotonic()
-        self.pages.append((page, plan))
+        self.pages.append((checkpoint, plan))
         self.ids.update(fields["external_id"] for fields in plan.rows)
         self.rows += len(plan.rows)
 
@@ -340,7 +346,11 @@ class _Pending:
         return bool(self.ids) and any(record.external_id in self.ids for record in page.records)
 
     def due(self) -> bool:
-        return self.rows >= WRITE_GROUP_ROWS or time.monotonic() - self.since >= WRITE_GROUP_SECONDS
+        return (
+            self.rows >= WRITE_GROUP_ROWS
+            or len(self.pages) >= WRITE_GROUP_PAGES
+            or time.monotonic() - self.since >= WRITE_GROUP_SECONDS
+        )
 
     def clear(self) -> None:
         self.pages, self.ids, self.rows = [], set(), 0
@@ -360,12 +370,12 @@ def _write_pending(
     created = 0
     try:
         with transaction.atomic():
-            for page, plan in pending.pages:
+            for position, plan in pending.pages:
                 listed: list[int] = []
                 counts = write_plan(
                     account=run.account, plan=plan, now=timezone.now(), listed=listed
                 )
-                staged.add(page, counts, listed)
+                staged.add(position, counts, listed)
                 created += counts["created"]
             staged.save(run=run, checkpoint=checkpoint, scan=scan)
     except BaseException:
@@ -385,8 +395,8 @@ class _Progress:
     listed: list[int] = field(default_factory=list)
     since: float = field(default_factory=time.monotonic)
 
-    def add(self, page: Page, counts: dict[str, int], listed: list[int]) -> None:
-        self.position = page.checkpoint
+    def add(self, position: dict[str, Any], counts: dict[str, int], listed: list[int]) -> None:
+        self.position = position
         self.pages += 1
         for name in COUNTS:
             self.counts[name] += counts[name]
