@@ -1,8 +1,8 @@
 """The sync service: the only code that writes Verification rows.
 
 A run pages through the account's provider client, normalises each record and
-upserts the pages a group at a time (`_Pending`), each group in one transaction
-together with the account's checkpoint, so a run stopped resumes after the last
+upserts the pages (on SQLite a group at a time, `_Pending`), each page or group in
+one transaction together with the account's checkpoint, so a run stopped resumes after the last
 group it wrote (a run that fails writes what it read first). Runs are recorded as
 SyncRun rows; the database allows one active (queued or running) run per account.
 
@@ -249,11 +249,12 @@ def execute(*, run: SyncRun, client: ProviderClient | None = None) -> SyncRun:
 def _walk(*, run: SyncRun, client: ProviderClient, checkpoint: dict, scan: dict) -> dict[str, Any]:
     """Upsert page after page; return the client checkpoint after the last one.
 
-    `scan` is kept up to date in place. Pages that write rows are written a few at a
-    time (`_Pending`), in one transaction with the progress of every page read so far
-    (the checkpoint, what they listed, the run's counts): on SQLite each commit writes
-    every database page it changed, and an index page shared by neighbouring list
-    pages is then written once, not once per list page. Pages that change nothing only
+    `scan` is kept up to date in place. Pages that write rows are written, in one
+    transaction with the progress of every page read so far (the checkpoint, what they
+    listed, the run's counts), a few at a time where pages are read one after the other
+    (SQLite, `_Pending`): each commit writes every database page it changed, and an
+    index page shared by neighbouring list pages is then written once, not once per
+    list page. Where the next page is read ahead (PostgreSQL), each page at once. Pages that change nothing only
     add to that progress, saved at least every PROGRESS_EVERY seconds and when the walk
     ends or stops, so an unchanged re-scan costs a few writes, not three per page.
     """
@@ -262,8 +263,11 @@ def _walk(*, run: SyncRun, client: ProviderClient, checkpoint: dict, scan: dict)
     if run.scope == SyncRun.Scope.RECENT and not client.incremental:
         limit = account.scan_policy.recent_pages or None
     progress = _Progress(position=scan["client"])
-    pending = _Pending()
     fresh = statistics.DuringRun()  # PostgreSQL plans the next pages' lookups on them
+    # The next page is read while this one is compared and written (`readahead.py`).
+    pages = readahead.pages_of(client.iter_pages(checkpoint=progress.position))
+    reading_ahead = isinstance(pages, readahead.ReadAhead)
+    pending = _Pending(limit=WRITE_GROUP_ROWS_READING_AHEAD if reading_ahead else WRITE_GROUP_ROWS)
 
     def write_pending() -> None:
         nonlocal progress
@@ -273,8 +277,6 @@ def _walk(*, run: SyncRun, client: ProviderClient, checkpoint: dict, scan: dict)
         pending.clear()
         fresh.created_rows(created)
 
-    # The next page is read while this one is compared and written (`readahead.py`).
-    pages = readahead.pages_of(client.iter_pages(checkpoint=progress.position))
     try:
         for page in pages:
             if limit is not None and scan.get("pages", 0) + progress.pages + len(pending) >= limit:
@@ -313,8 +315,12 @@ def _walk(*, run: SyncRun, client: ProviderClient, checkpoint: dict, scan: dict)
 # Pages that write rows are written together once they hold this many rows or pages, or
 # once the first of them was read this many seconds ago: a transaction holds SQLite's
 # one writer for about a tenth of a second, and a row reaches the mirror at most a
-# second late.
+# second late. Where the next page is read while this one is written (PostgreSQL), a
+# page is written as soon as it is compared: a group's pages would be compared at once
+# and then written while the reader, one page ahead, waits (a Stora first import of
+# 30,000 rows there: 0.98-1.09x by page, 1.15-1.38x in groups of 500 rows).
 WRITE_GROUP_ROWS = 500
+WRITE_GROUP_ROWS_READING_AHEAD = 1
 WRITE_GROUP_PAGES = 20
 WRITE_GROUP_SECONDS = 1.0
 # Progress of pages that wrote nothing is saved at least this often.
@@ -326,6 +332,7 @@ class _Pending:
     """Pages read and compared with the mirror, not written yet, in the order read: the
     checkpoint after each and its plan (not its records)."""
 
+    limit: int  # rows that make a group
     pages: list[tuple[dict[str, Any], PagePlan]] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
     rows: int = 0
@@ -347,7 +354,7 @@ class _Pending:
 
     def due(self) -> bool:
         return (
-            self.rows >= WRITE_GROUP_ROWS
+            self.rows >= self.limit
             or len(self.pages) >= WRITE_GROUP_PAGES
             or time.monotonic() - self.since >= WRITE_GROUP_SECONDS
         )

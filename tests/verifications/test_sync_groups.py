@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from idvdash.providers import ratelimit
 from idvdash.providers.registry import client_for
 from idvdash.verifications import sync
 from idvdash.verifications.models import ScanPage, SyncRun, Verification
@@ -20,8 +21,10 @@ PER_PAGE = SMALL_PAGES["equals"]["limit"]
 
 @pytest.fixture
 def groups_of_two_pages(monkeypatch):
-    """A group is written once it holds two small pages' rows, never for its age."""
+    """A group is written once it holds two small pages' rows, never for its age, on
+    either engine (PostgreSQL, reading ahead, writes a page at a time by default)."""
     monkeypatch.setattr(sync, "WRITE_GROUP_ROWS", 2 * PER_PAGE)
+    monkeypatch.setattr(sync, "WRITE_GROUP_ROWS_READING_AHEAD", 2 * PER_PAGE)
     monkeypatch.setattr(sync, "WRITE_GROUP_SECONDS", 3600.0)
 
 
@@ -124,6 +127,7 @@ def test_a_record_listed_again_on_a_later_page_is_compared_with_what_the_group_w
 ):
     # One group would hold every page, were it not for the record listed twice.
     monkeypatch.setattr(sync, "WRITE_GROUP_ROWS", 10**6)
+    monkeypatch.setattr(sync, "WRITE_GROUP_ROWS_READING_AHEAD", 10**6)
     monkeypatch.setattr(sync, "WRITE_GROUP_SECONDS", 3600.0)
     account = make_account("equals")
     ids = listed_ids(account)
@@ -161,3 +165,19 @@ def test_a_group_written_on_the_second_try_counts_each_page_once(make_account, g
     assert Verification.objects.filter(account=account).count() == 4 * PER_PAGE
     account.refresh_from_db()
     assert account.sync_checkpoint["scan"]["pages"] == 4
+
+
+def test_sqlite_groups_pages_and_an_engine_reading_ahead_writes_each_at_once(make_account):
+    account = make_account("equals")
+    ids = listed_ids(account)
+    pages = -(-len(ids) // PER_PAGE)
+    assert len(ids) < sync.WRITE_GROUP_ROWS  # the sandbox's rows make one group
+
+    with CaptureQueriesContext(connection) as captured:
+        run = sync.sync_account(
+            account=account, client=client_for(account, **SMALL_PAGES["equals"])
+        )
+
+    assert run.state == SyncRun.State.SUCCEEDED, run.error
+    expected = pages if ratelimit.budget_has_own_connection() else 1
+    assert saves(captured.captured_queries) == expected
