@@ -2,6 +2,7 @@
 its progress (`sync._Pending`), over real HTTP against the provider sandbox."""
 
 import dataclasses
+from collections.abc import Callable
 
 import pytest
 from django.db import connection
@@ -42,6 +43,26 @@ def saves(queries) -> int:
     return sum(1 for q in queries if q["sql"].startswith("INSERT") and f'"{table}"' in q["sql"])
 
 
+def sync_failing(account, fails: Callable[[int], bool]) -> SyncRun:
+    """Sync `account` in small pages, its write path failing on the calls (counted from
+    1, one per page written) for which `fails` is true."""
+    calls = 0
+
+    def receiver(sender, **kwargs):
+        nonlocal calls
+        calls += 1
+        if fails(calls):
+            raise RuntimeError("the database went away")
+
+    mirror_written.connect(receiver, dispatch_uid="test-groups")
+    try:
+        return sync.sync_account(
+            account=account, client=client_for(account, **SMALL_PAGES[account.kind])
+        )
+    finally:
+        mirror_written.disconnect(dispatch_uid="test-groups")
+
+
 def test_a_first_import_commits_its_pages_a_group_at_a_time(make_account, groups_of_two_pages):
     account = make_account("equals")
     ids = listed_ids(account)
@@ -67,20 +88,9 @@ def test_a_group_that_fails_to_commit_is_read_again_and_nothing_is_lost(
 ):
     account = make_account("equals")
     ids = listed_ids(account)
-    calls = []
 
-    def fail_after_the_first_group(sender, **kwargs):
-        calls.append(kwargs["pks"])
-        if len(calls) > 3:  # the second page of the second group, and every try after it
-            raise RuntimeError("the database went away")
-
-    mirror_written.connect(fail_after_the_first_group, dispatch_uid="test-groups")
-    try:
-        failed = sync.sync_account(
-            account=account, client=client_for(account, **SMALL_PAGES["equals"])
-        )
-    finally:
-        mirror_written.disconnect(dispatch_uid="test-groups")
+    # From the second page of the second group on, every write fails, its retry too.
+    failed = sync_failing(account, lambda call: call > 3)
 
     assert failed.state == SyncRun.State.FAILED
     # Only the first group committed, and only its pages are saved as read.
@@ -145,20 +155,10 @@ def test_a_record_listed_again_on_a_later_page_is_compared_with_what_the_group_w
 
 def test_a_group_written_on_the_second_try_counts_each_page_once(make_account, groups_of_two_pages):
     account = make_account("equals")
-    calls = []
 
-    def fail_once_in_the_second_group(sender, **kwargs):
-        calls.append(kwargs["pks"])
-        if len(calls) == 4:  # its second page; the group is written again as the run stops
-            raise RuntimeError("the database went away")
-
-    mirror_written.connect(fail_once_in_the_second_group, dispatch_uid="test-groups")
-    try:
-        failed = sync.sync_account(
-            account=account, client=client_for(account, **SMALL_PAGES["equals"])
-        )
-    finally:
-        mirror_written.disconnect(dispatch_uid="test-groups")
+    # The second page of the second group fails once; the group is written again as
+    # the run stops.
+    failed = sync_failing(account, lambda call: call == 4)
 
     assert failed.state == SyncRun.State.FAILED
     assert (failed.pages, failed.created) == (4, 4 * PER_PAGE)
