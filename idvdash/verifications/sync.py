@@ -1,10 +1,11 @@
 """The sync service: the only code that writes Verification rows.
 
 A run pages through the account's provider client, normalises each record and
-upserts the pages (on SQLite a group at a time, `_Pending`), each page or group in
-one transaction together with the account's checkpoint, so a run stopped resumes after the last
-group it wrote (a run that fails writes what it read first). Runs are recorded as
-SyncRun rows; the database allows one active (queued or running) run per account.
+upserts the pages (on SQLite a group at a time, `_Pending`), each page or group
+in one transaction together with the account's checkpoint, so a run stopped
+resumes after the last one it wrote (a run that fails writes what it read
+first). Runs are recorded as SyncRun rows; the database allows one active
+(queued or running) run per account.
 
 The account's `sync_checkpoint` holds:
   {"next": <client checkpoint that starts the next run>,
